@@ -14,19 +14,22 @@ namespace ember::test {
 
 /// Every vector architecture compiled in (empty in the scalar build); kernels are
 /// instantiated for each and compared with simd::common.
-using vector_archs = std::tuple<
-#if EMBER_HAS_XSIMD
-#  if defined(__AVX2__) && defined(__FMA__)
-    simd::avx2,
-#  endif
+#if EMBER_HAS_XSIMD && defined(__AVX2__) && defined(__FMA__)
+using vector_archs = std::tuple<simd::avx2
 #  if EMBER_HAS_AVX512BW
-    simd::avx512,
+                                ,
+                                simd::avx512
 #  endif
 #  if EMBER_HAS_AVX512_VNNI
-    simd::avx512_vnni,
+                                ,
+                                simd::avx512_vnni
 #  endif
+                                >;
+#elif EMBER_HAS_XSIMD
+using vector_archs = std::tuple<simd::native>;
+#else
+using vector_archs = std::tuple<>;
 #endif
-    simd::native>;
 
 inline std::vector<float> random_vector(std::size_t n, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
   std::mt19937 g(seed);

@@ -54,6 +54,18 @@
 #  define EMBER_ALWAYS_INLINE inline
 #endif
 
+// Shape-independent kernel bodies are compiled once per (policy, arch) and called with
+// run-time sizes: forbidding inlining and constant-propagation clones keeps the compile
+// time of a model flat in its number of distinct layer shapes (the call costs nothing
+// next to a matvec).
+#if defined(__clang__)
+#  define EMBER_KERNEL_BODY __attribute__((noinline))
+#elif defined(__GNUC__)
+#  define EMBER_KERNEL_BODY __attribute__((noinline, noclone))
+#else
+#  define EMBER_KERNEL_BODY
+#endif
+
 namespace ember {
 
 /// Alignment of every static buffer: one cache line, also an AVX-512 register.

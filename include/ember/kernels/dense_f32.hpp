@@ -59,14 +59,14 @@ namespace detail {
 
 // NV vectors of rows (NV * L rows, whole panels) against all C columns. J column
 // streams with separate accumulators hide the FMA latency when NV is small.
-template <class A, std::size_t NV, std::size_t C>
-EMBER_ALWAYS_INLINE void f32_rows(const float* EMBER_RESTRICT w, const float* EMBER_RESTRICT x,
+template <class A, std::size_t NV>
+EMBER_ALWAYS_INLINE void f32_rows(const float* EMBER_RESTRICT w, std::size_t C, const float* EMBER_RESTRICT x,
                                   float* out, const float* c) noexcept {  // c may alias out
   using B = simd::batch<float, A>;
   constexpr std::size_t L = B::size;
-  constexpr std::size_t V = panel_rows / L;      // vectors per panel
+  constexpr std::size_t V = panel_rows / L;        // vectors per panel
   constexpr std::size_t J = NV >= 4 ? 2 : 8 / NV;  // independent column streams
-  constexpr std::size_t stride = C * panel_rows;
+  const std::size_t stride = C * panel_rows;
   B acc[J][NV];
   EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) {
     acc[0][v] = c ? simd::load<float, A>(c + v * L) : B(0.0f);
@@ -92,37 +92,44 @@ EMBER_ALWAYS_INLINE void f32_rows(const float* EMBER_RESTRICT w, const float* EM
 }
 
 // Rows [r0, R) in groups of NV vectors, then smaller groups for the tail panels.
-template <class A, std::size_t NV, std::size_t R, std::size_t C>
-void f32_groups(const packed_matrix<matvec::dense, quant::f32, R, C>& W, const float* x, float* y,
-                const float* c, std::size_t r0) noexcept {
+template <class A, std::size_t NV>
+void f32_groups(const float* w, std::size_t R, std::size_t C, const float* x, float* y, const float* c,
+                std::size_t r0) noexcept {
   constexpr std::size_t L = simd::batch<float, A>::size;
   constexpr std::size_t rows_per_group = NV * L;  // a multiple of panel_rows
-  constexpr std::size_t padded = ceil_div(R, panel_rows) * panel_rows;
+  const std::size_t padded = ceil_div(R, panel_rows) * panel_rows;
   for (; r0 + rows_per_group <= padded; r0 += rows_per_group) {
-    const float* wp = W.w.data() + (r0 / panel_rows) * C * panel_rows;
+    const float* wp = w + (r0 / panel_rows) * C * panel_rows;
     if (r0 + rows_per_group <= R) {
-      f32_rows<A, NV, C>(wp, x, y + r0, c ? c + r0 : nullptr);
+      f32_rows<A, NV>(wp, C, x, y + r0, c ? c + r0 : nullptr);
     } else {  // last group overhangs R: stage addend and result
       alignas(64) float cbuf[rows_per_group], obuf[rows_per_group];
       for (std::size_t i = 0; i < rows_per_group; ++i) cbuf[i] = (c && r0 + i < R) ? c[r0 + i] : 0.0f;
-      f32_rows<A, NV, C>(wp, x, obuf, cbuf);
+      f32_rows<A, NV>(wp, C, x, obuf, cbuf);
       for (std::size_t i = 0; r0 + i < R; ++i) y[r0 + i] = obuf[i];
     }
   }
   if constexpr (NV > panel_rows / L) {
-    if (r0 < padded) f32_groups<A, NV / 2>(W, x, y, c, r0);
+    if (r0 < padded) f32_groups<A, NV / 2>(w, R, C, x, y, c, r0);
   }
+}
+
+// Shape-independent body: instantiated once per architecture, whatever the layer sizes
+// (keeps compile times flat as models grow).
+template <class A>
+EMBER_KERNEL_BODY void f32_matvec(const float* w, std::size_t R, std::size_t C, const float* x, float* y, const float* c) noexcept {
+  constexpr std::size_t L = simd::batch<float, A>::size;
+  static_assert(L <= panel_rows && panel_rows % L == 0, "ember: float lanes must divide the 16-row panel");
+  f32_groups<A, 8>(w, R, C, x, y, c, 0);
 }
 
 }  // namespace detail
 
-/// Vector kernel: U panels at a time (8 vectors of rows on AVX-512), W read once.
+/// Vector kernel: 8 vectors of rows at a time (128 rows on AVX-512), W read once.
 template <std::size_t R, std::size_t C, simd::vector_arch A>
 void matvec(const packed_matrix<matvec::dense, quant::f32, R, C>& W, const input_buffer<quant::f32, C>& in,
             float* y, const float* c, A) noexcept {
-  constexpr std::size_t L = simd::batch<float, A>::size;
-  static_assert(L <= panel_rows && panel_rows % L == 0, "ember: float lanes must divide the 16-row panel");
-  detail::f32_groups<A, 8>(W, in.x, y, c, 0);
+  detail::f32_matvec<A>(W.w.data(), R, C, in.x, y, c);
 }
 #endif
 

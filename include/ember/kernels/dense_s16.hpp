@@ -60,22 +60,34 @@ void matvec(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q
 #if EMBER_HAS_X86_DOT
 namespace detail {
 
-template <std::size_t NP, class Q, std::size_t R, std::size_t C, class A>
-void s16_groups(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
-                const float* c, std::size_t p0, const A& arch) noexcept {
-  using M = packed_matrix<matvec::dense, Q, R, C>;
-  for (; p0 + NP <= M::panels; p0 += NP) {
+struct s16_args {
+  const std::int16_t* w;
+  const float* scale;
+  std::size_t rows, panels, panel_elems, blocks;
+  const std::int16_t* xq;
+  float x_scale;
+};
+
+// Instantiated once per arch, whatever the shape.
+template <std::size_t NP, class A>
+EMBER_KERNEL_BODY void s16_groups(const s16_args& g, float* y, const float* c, std::size_t p0, const A& arch) noexcept {
+  for (; p0 + NP <= g.panels; p0 += NP) {
     alignas(64) std::int64_t acc[NP * panel_rows];
-    simd::x86::dot_panels_s16<NP>(W.w.data() + p0 * M::panel_elems, M::panel_elems, M::blocks, in.q.data(),
-                                  acc, arch);
+    simd::x86::dot_panels_s16<NP>(g.w + p0 * g.panel_elems, g.panel_elems, g.blocks, g.xq, acc, arch);
     // int64 -> float has no AVX2 instruction: the epilogue is scalar (R ops vs R*C MACs).
     const std::size_t r0 = p0 * panel_rows;
-    for (std::size_t i = 0; i < NP * panel_rows && r0 + i < R; ++i)
-      y[r0 + i] = dequant_epilogue(float(acc[i]), W.scale[r0 + i], in.scale, c ? c[r0 + i] : 0.0f);
+    for (std::size_t i = 0; i < NP * panel_rows && r0 + i < g.rows; ++i)
+      y[r0 + i] = dequant_epilogue(float(acc[i]), g.scale[r0 + i], g.x_scale, c ? c[r0 + i] : 0.0f);
   }
   if constexpr (NP > 1) {
-    if (p0 < M::panels) s16_groups<NP / 2>(W, in, y, c, p0, arch);
+    if (p0 < g.panels) s16_groups<NP / 2>(g, y, c, p0, arch);
   }
+}
+
+template <class Q, std::size_t R, std::size_t C>
+s16_args make_s16_args(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in) noexcept {
+  using M = packed_matrix<matvec::dense, Q, R, C>;
+  return {W.w.data(), W.scale.data(), R, M::panels, M::panel_elems, M::blocks, in.q.data(), in.scale};
 }
 
 }  // namespace detail
@@ -83,13 +95,13 @@ void s16_groups(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buff
 template <quant::wide_quant Q, std::size_t R, std::size_t C>
 void matvec(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
             const float* c, const simd::avx2& arch) noexcept {
-  detail::s16_groups<4>(W, in, y, c, 0, arch);
+  detail::s16_groups<4>(detail::make_s16_args(W, in), y, c, 0, arch);
 }
 #  if EMBER_HAS_AVX512BW
 template <quant::wide_quant Q, std::size_t R, std::size_t C>
 void matvec(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
             const float* c, const simd::avx512& arch) noexcept {
-  detail::s16_groups<4>(W, in, y, c, 0, arch);
+  detail::s16_groups<4>(detail::make_s16_args(W, in), y, c, 0, arch);
 }
 #  endif
 #endif

@@ -101,42 +101,59 @@ void prepare(std::span<const float, N> x, input_buffer<Q, N>& in, A) noexcept {
 #if EMBER_HAS_X86_DOT
 namespace detail {
 
+// What the shape-independent body needs to know about one packed matrix and its input.
+struct s8_args {
+  const std::uint8_t* w;
+  const float* scale;
+  std::size_t rows, panels, panel_bytes, blocks;
+  const std::int8_t* xq;
+  float x_scale;
+  std::int32_t x_correction;  // 2^(Bits-1) * sum(x_q)
+};
+
 // Row sums of NP panels starting at panel p0, then the epilogue on 16 rows at a time.
-template <std::size_t NP, class Q, std::size_t R, std::size_t C, class A>
-EMBER_ALWAYS_INLINE void s8_panels(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in,
-                                   float* y, const float* c, std::size_t p0, const A& arch) noexcept {
-  using M = packed_matrix<matvec::dense, Q, R, C>;
+template <unsigned Bits, std::size_t NP, class A>
+EMBER_ALWAYS_INLINE void s8_panels(const s8_args& g, float* y, const float* c, std::size_t p0, const A& arch) noexcept {
   using F = simd::batch<float, A>;
   using I = simd::batch<std::int32_t, A>;
   constexpr std::size_t L = F::size;
   alignas(64) std::int32_t acc[NP * panel_rows];
-  simd::x86::dot_panels_u8s8<M::bits, NP>(W.w.data() + p0 * M::panel_bytes, M::panel_bytes, M::blocks,
-                                          in.q.data(), acc, arch);
+  simd::x86::dot_panels_u8s8<Bits, NP>(g.w + p0 * g.panel_bytes, g.panel_bytes, g.blocks, g.xq, acc, arch);
   const std::size_t r0 = p0 * panel_rows;
-  if (r0 + NP * panel_rows <= R) {
-    const I corr(M::offset * in.sum);
-    const F sx(in.scale);
+  if (r0 + NP * panel_rows <= g.rows) {
+    const I corr(g.x_correction);
+    const F sx(g.x_scale);
     EMBER_UNROLL for (std::size_t i = 0; i < NP * panel_rows; i += L) {
       const F a = simd::convert<float>(simd::load_aligned<std::int32_t, A>(acc + i) - corr);
-      const F s = simd::load_aligned<float, A>(W.scale.data() + r0 + i) * sx;
+      const F s = simd::load_aligned<float, A>(g.scale + r0 + i) * sx;
       const F add = c ? simd::load<float, A>(c + r0 + i) : F(0.0f);
       simd::store(y + r0 + i, simd::fma(a, s, add));
     }
   } else {  // the panel overhangs R (padding rows): same formula, row by row
-    for (std::size_t i = 0; r0 + i < R; ++i)
-      y[r0 + i] = dequant_epilogue(float(acc[i] - M::offset * in.sum), W.scale[r0 + i], in.scale,
-                                   c ? c[r0 + i] : 0.0f);
+    for (std::size_t i = 0; r0 + i < g.rows; ++i)
+      y[r0 + i] = dequant_epilogue(float(acc[i] - g.x_correction), g.scale[r0 + i], g.x_scale, c ? c[r0 + i] : 0.0f);
   }
 }
 
-template <std::size_t NP, class Q, std::size_t R, std::size_t C, class A>
-void s8_groups(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
-               const float* c, std::size_t p0, const A& arch) noexcept {
-  constexpr std::size_t panels = packed_matrix<matvec::dense, Q, R, C>::panels;
-  for (; p0 + NP <= panels; p0 += NP) s8_panels<NP>(W, in, y, c, p0, arch);
+template <unsigned Bits, std::size_t NP, class A>
+void s8_groups(const s8_args& g, float* y, const float* c, std::size_t p0, const A& arch) noexcept {
+  for (; p0 + NP <= g.panels; p0 += NP) s8_panels<Bits, NP>(g, y, c, p0, arch);
   if constexpr (NP > 1) {
-    if (p0 < panels) s8_groups<NP / 2>(W, in, y, c, p0, arch);
+    if (p0 < g.panels) s8_groups<Bits, NP / 2>(g, y, c, p0, arch);
   }
+}
+
+// Instantiated once per (weight bits, arch), whatever the matrix shape.
+template <unsigned Bits, class A>
+EMBER_KERNEL_BODY void s8_matvec(const s8_args& g, float* y, const float* c, const A& arch) noexcept {
+  s8_groups<Bits, 8>(g, y, c, 0, arch);
+}
+
+template <class Q, std::size_t R, std::size_t C>
+s8_args make_s8_args(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in) noexcept {
+  using M = packed_matrix<matvec::dense, Q, R, C>;
+  return {W.w.data(), W.scale.data(), R, M::panels, M::panel_bytes, M::blocks, in.q.data(), in.scale,
+          M::offset * in.sum};
 }
 
 }  // namespace detail
@@ -145,13 +162,13 @@ void s8_groups(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffe
 template <quant::byte_quant Q, std::size_t R, std::size_t C>
 void matvec(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
             const float* c, const simd::avx2& arch) noexcept {
-  detail::s8_groups<8>(W, in, y, c, 0, arch);
+  detail::s8_matvec<Q::weight_bits>(detail::make_s8_args(W, in), y, c, arch);
 }
 #  if EMBER_HAS_AVX512_VNNI
 template <quant::byte_quant Q, std::size_t R, std::size_t C>
 void matvec(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
             const float* c, const simd::avx512_vnni& arch) noexcept {
-  detail::s8_groups<8>(W, in, y, c, 0, arch);
+  detail::s8_matvec<Q::weight_bits>(detail::make_s8_args(W, in), y, c, arch);
 }
 #  endif
 #endif
