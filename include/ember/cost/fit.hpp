@@ -1,0 +1,49 @@
+// require_fit<Model, HW, SeqLen>(): a compile-time fit check whose failure names the rule
+// and shows the byte counts (static_assert messages cannot hold computed numbers).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ember/cost/estimate.hpp"
+
+namespace ember::cost {
+
+// On failure the compiler prints these with their arguments, e.g. GCC:
+//   note: 'ember::cost::weights_fit_filter_sram<4325376, 4194304>' evaluates to false
+// so the variable name states the rule and the arguments are <needed bytes, SRAM bytes>.
+template <std::uint64_t WeightBytes, std::uint64_t FilterSramBytes>
+inline constexpr bool weights_fit_filter_sram = WeightBytes <= FilterSramBytes;
+template <std::uint64_t ActBytes, std::uint64_t IfmapSramBytes>
+inline constexpr bool activations_fit_ifmap_sram = ActBytes <= IfmapSramBytes;
+template <std::uint64_t OutBytes, std::uint64_t OfmapSramBytes>
+inline constexpr bool outputs_fit_ofmap_sram = OutBytes <= OfmapSramBytes;
+template <std::uint64_t WeightBytes, std::uint64_t WorkingSetBytes, std::uint64_t SramBytes>
+inline constexpr bool model_fits_sram = WeightBytes + WorkingSetBytes <= SramBytes;
+
+/// `static_assert(cost::require_fit<Net, HW, 100>());` fails to compile, naming the
+/// rule and the bytes, when the model does not fit the array's SRAM.
+template <has_workload Model, hw::systolic_model HW, std::size_t SeqLen = 1>
+consteval bool require_fit() {
+  constexpr auto f = estimate<Model, HW>(SeqLen).fit;
+  if constexpr (f.unified) {
+    static_assert(model_fits_sram<f.weight_bytes, f.act_bytes + f.out_bytes, f.weight_capacity>,
+                  "ember::cost::require_fit: the model does not fit the array's SRAM; "
+                  "model_fits_sram<weight bytes, activation + output bytes, SRAM bytes> above "
+                  "shows the numbers (quantize, use matvec::circulant<K>, or enlarge sram_kib<N>)");
+  } else {
+    static_assert(weights_fit_filter_sram<f.weight_bytes, f.weight_capacity>,
+                  "ember::cost::require_fit: the model's weights do not fit the filter SRAM; "
+                  "weights_fit_filter_sram<weight bytes, SRAM bytes> above shows the numbers "
+                  "(quantize, use matvec::circulant<K>, or enlarge filter_sram_kib<N>)");
+    static_assert(activations_fit_ifmap_sram<f.act_bytes, f.act_capacity>,
+                  "ember::cost::require_fit: the largest layer input does not fit the ifmap SRAM; "
+                  "activations_fit_ifmap_sram<bytes, SRAM bytes> above shows the numbers");
+    static_assert(outputs_fit_ofmap_sram<f.out_bytes, f.out_capacity>,
+                  "ember::cost::require_fit: the largest layer output does not fit the ofmap SRAM; "
+                  "outputs_fit_ofmap_sram<bytes, SRAM bytes> above shows the numbers");
+  }
+  return true;
+}
+
+}  // namespace ember::cost
