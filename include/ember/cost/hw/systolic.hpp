@@ -90,7 +90,7 @@ struct find_energy<First, Rest...> {
 template <class O>
 constexpr void apply_option(systolic_config& c) noexcept {
   if constexpr (clock_tag<O>) c.clock_hz = O::hz;
-  else O::apply(c);
+  else if constexpr (option_tag<O>) O::apply(c);  // non-options are reported by systolic's static_assert
 }
 }  // namespace detail
 
