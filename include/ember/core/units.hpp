@@ -22,11 +22,7 @@ struct ghz : unit_tag {
   static constexpr double hz = double(N) * 1e9;
 };
 
-/// A size in bytes, KiB (1024 B) or MiB (1024 KiB).
-template <std::uint64_t N>
-struct bytes : unit_tag {
-  static constexpr std::uint64_t value = N;
-};
+/// A size in KiB (1024 B) or MiB (1024 KiB).
 template <std::uint64_t N>
 struct kib : unit_tag {
   static constexpr std::uint64_t value = N * 1024;
