@@ -3,6 +3,7 @@
 // formatting matches repr().
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
 #include "ember/cost/scalesim_io.hpp"
@@ -123,4 +124,35 @@ TEST_CASE("scalesim: compute report columns and Python float formatting") {
   CHECK(scalesim::python_float(r.mapping_eff_pct) == "100.0");
   CHECK(scalesim::python_float(r.compute_util_pct) == "91.4285714285712");
   CHECK(scalesim::python_float(r.overall_util_pct) == "91.4387766491796");
+}
+
+TEST_CASE("scalesim_io: random corruptions either parse or throw parse_error, nothing else") {
+  const std::string topo =
+      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+      "c1, 30, 30, 5, 5, 4, 10, 3,\nc_DP, 17, 21, 3, 3, 8, 24, 2, 1,\nfc, 1, 1, 1, 1, 512, 1000, 1,\n";
+  const std::string cfg = good_cfg;
+  std::mt19937 g(5);
+  const char alphabet[] = "0123456789,:=[]#;\n\r -DPx\0\xff";
+  for (int n = 0; n < 4000; ++n) {
+    std::string t = (n & 1) ? topo : cfg;
+    const int edits = 1 + int(g() % 6);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t pos = g() % (t.size() + 1);
+      switch (g() % 3) {
+        case 0: t.insert(t.begin() + std::ptrdiff_t(pos), alphabet[g() % (sizeof alphabet - 1)]); break;
+        case 1: if (pos < t.size()) t.erase(pos, 1 + g() % 8); break;
+        default: if (pos < t.size()) t[pos] = alphabet[g() % (sizeof alphabet - 1)]; break;
+      }
+    }
+    try {
+      if (n & 1) {
+        for (const auto& l : parse_topology(t)) CHECK((l.M() >= 1 && l.N() >= 1 && l.K() >= 1));
+      } else {
+        const auto c = parse_config(t);
+        CHECK((c.array_height >= 1 && c.array_width >= 1));
+      }
+    } catch (const parse_error&) {
+      // expected for most corruptions
+    }
+  }
 }

@@ -76,6 +76,7 @@ constexpr std::uint64_t effective_k(const gemm& g) noexcept {
 ///   dft_out: {M*p, k, k}          freq_complex: {M*(k/2 - 1), 2p, 2q}   (k >= 4)
 /// MACs: M*p*q*(2k - 2) in frequency, about 2MNK/k, plus Mk(K + N) for the DFTs.
 /// Stored weights: k*p*q (= NK/k) frequency-domain values plus two k x k DFT matrices.
+/// k is a power of two (matvec::circulant's rule; the bin count assumes it).
 /// circulant_k = 1 is the dense GEMM exactly. Delta density applies first, at block
 /// granularity for circulant layers (the non-zero columns are assumed to fill
 /// ceil(zK/k) whole blocks: the optimistic case).
