@@ -10,7 +10,8 @@ endfunction()
 set(consumer ${CMAKE_CURRENT_LIST_DIR}/consumer)
 if(MODE STREQUAL "find_package")
   run(${CMAKE_COMMAND} -S ${EMBER_SOURCE} -B ${WORK}/ember-build -DCMAKE_CXX_COMPILER=${CXX}
-      -DEMBER_BUILD_TESTS=OFF -DEMBER_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX=${WORK}/prefix)
+      -DEMBER_BUILD_TESTS=OFF -DEMBER_BUILD_EXAMPLES=OFF -DEMBER_BUILD_TOOLS=OFF
+      -DCMAKE_INSTALL_PREFIX=${WORK}/prefix)
   run(${CMAKE_COMMAND} --install ${WORK}/ember-build)
   run(${CMAKE_COMMAND} -S ${consumer} -B ${WORK}/consumer-build -DCMAKE_CXX_COMPILER=${CXX}
       -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCONSUMER_MODE=find_package)

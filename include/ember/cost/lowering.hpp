@@ -1,0 +1,108 @@
+// How compression turns a workload GEMM into the GEMMs an array actually runs: delta
+// density shrinks K, block-circulant weights become DFTs plus frequency-domain products.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "ember/cost/workload.hpp"
+
+namespace ember::cost {
+
+/// What a lowered GEMM computes (for reports and for how its filter operand is stored).
+enum class gemm_role : std::uint8_t {
+  dense,         ///< the workload GEMM itself (dense weights, maybe fewer K columns)
+  dft_in,        ///< k-point real DFT of every input block (rows = M * K/k blocks)
+  freq_real,     ///< products in the two purely real bins (0 and k/2)
+  freq_complex,  ///< products in the k/2 - 1 complex bins, as real GEMMs of twice the size
+  dft_out        ///< k-point inverse real DFT of every output block
+};
+
+/// One GEMM as the hardware runs it: SCALE-Sim's M, N, K after compression.
+struct mapped_gemm {
+  std::uint64_t M = 0, N = 0, K = 0;
+  unsigned weight_bits = 32, act_bits = 32;
+  std::uint64_t repeat = 1;
+  gemm_role role = gemm_role::dense;
+
+  constexpr double macs() const noexcept {
+    return double(M) * double(N) * double(K) * double(repeat);
+  }
+};
+
+/// Up to four GEMMs per workload GEMM (dense: one; circulant k >= 4: four).
+struct lowered_gemm {
+  std::array<mapped_gemm, 4> parts{};
+  std::size_t count = 0;
+  std::uint64_t stored_weights = 0;  ///< weights kept on chip (N*K/k, plus the DFT matrices)
+
+  constexpr double macs() const noexcept {
+    double s = 0;
+    for (std::size_t i = 0; i < count; ++i) s += parts[i].macs();
+    return s;
+  }
+};
+
+namespace detail {
+constexpr std::uint64_t div_up(std::uint64_t a, std::uint64_t b) noexcept {
+  return b == 0 ? 0 : a / b + (a % b != 0);
+}
+}  // namespace detail
+
+/// Delta networks fetch and multiply only the non-zero delta columns: K -> ceil(z * K)
+/// (Neil et al., "Delta networks", ICML 2017; EdgeDRNN, Gao et al. 2020). z is clamped
+/// to [0, 1]; z = 0 leaves no work.
+constexpr std::uint64_t effective_k(const gemm& g) noexcept {
+  double z = g.density;
+  if (!(z > 0.0)) return 0;  // also catches NaN
+  if (z >= 1.0) return g.K;
+  const double zk = z * double(g.K);
+  auto k = std::uint64_t(zk);
+  if (double(k) < zk) ++k;
+  return k;
+}
+
+/// Lowers one workload GEMM.
+///
+/// Block-circulant weights (C-LSTM, Wang et al. FPGA 2018; E-RNN, Li et al. HPCA 2019):
+/// W is p x q blocks of k x k circulants (p = ceil(N/k), q = ceil(K/k)) and
+/// y_i = IDFT(sum_j DFT(w_ij) o DFT(x_j)). A systolic array has no butterfly unit, so a
+/// k-point real DFT is a (k x k) matrix product (k real outputs: the k/2 + 1 bins packed
+/// as real and imaginary parts). The frequency-domain accumulation is one GEMM per bin:
+/// bins 0 and k/2 are real (M*2 x q) * (q x p); each of the k/2 - 1 complex bins is the
+/// real GEMM [xr xi] * [[wr wi], [-wi wr]], i.e. (M x 2q) * (2q x 2p). So:
+///   dft_in:  {M*q, k, k}          freq_real: {2M, p, q}
+///   dft_out: {M*p, k, k}          freq_complex: {M*(k/2 - 1), 2p, 2q}   (k >= 4)
+/// MACs: M*p*q*(2k - 2) in frequency, about 2MNK/k, plus Mk(K + N) for the DFTs.
+/// Stored weights: k*p*q (= NK/k) frequency-domain values plus two k x k DFT matrices.
+/// k is a power of two (matvec::circulant's rule; the bin count assumes it).
+/// circulant_k = 1 is the dense GEMM exactly. Delta density applies first, at block
+/// granularity for circulant layers (the non-zero columns are assumed to fill
+/// ceil(zK/k) whole blocks: the optimistic case).
+constexpr lowered_gemm lower(const gemm& g) noexcept {
+  lowered_gemm out{};
+  const std::uint64_t M = g.M, N = g.N, K = effective_k(g);
+  const std::uint64_t k = g.circulant_k == 0 ? 1 : g.circulant_k;
+  const std::uint64_t rep = g.repeat;
+  auto push = [&](std::uint64_t m, std::uint64_t n, std::uint64_t kk, gemm_role r) {
+    if (m == 0 || n == 0 || kk == 0 || rep == 0) return;
+    out.parts[out.count++] = mapped_gemm{m, n, kk, g.weight_bits, g.act_bits, rep, r};
+  };
+  if (k == 1) {
+    out.stored_weights = std::uint64_t(g.N) * std::uint64_t(g.K);
+    push(M, N, K, gemm_role::dense);
+    return out;
+  }
+  const std::uint64_t p = detail::div_up(g.N, k), q_all = detail::div_up(g.K, k);
+  const std::uint64_t q = detail::div_up(K, k);  // blocks touched by non-zero deltas
+  out.stored_weights = k * p * q_all + 2 * k * k;
+  if (K == 0) return out;  // no non-zero delta: the memory already holds the output
+  push(M * q, k, k, gemm_role::dft_in);
+  push(2 * M, p, q, gemm_role::freq_real);
+  if (k >= 4) push(M * (k / 2 - 1), 2 * p, 2 * q, gemm_role::freq_complex);
+  push(M * p, k, k, gemm_role::dft_out);
+  return out;
+}
+
+}  // namespace ember::cost
