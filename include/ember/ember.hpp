@@ -13,3 +13,6 @@
 #include "ember/activation/hard.hpp"
 #include "ember/kernels/matvec.hpp"
 #include "ember/cost/workload.hpp"
+#include "ember/activation/pwl.hpp"
+#include "ember/activation/lut.hpp"
+#include "ember/kernels/eltwise.hpp"
