@@ -14,9 +14,12 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace ember;
 
@@ -84,6 +87,8 @@ void register_peers() {
 // (the std:: loop), using the median when repetitions are aggregated.
 class ratio_reporter : public benchmark::ConsoleReporter {
  public:
+  // Colour only on a terminal (a reporter passed in ignores --benchmark_color).
+  ratio_reporter() : ConsoleReporter(isatty(fileno(stdout)) ? OO_Defaults : OO_None) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
@@ -98,13 +103,17 @@ class ratio_reporter : public benchmark::ConsoleReporter {
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\n| function | implementation | Gitems/s | vs std:: loop |\n|---|---|---:|---:|\n");
+    std::ostream& out = GetOutputStream();
+    out << "\n| function | implementation | Gitems/s | vs std:: loop |\n|---|---|---:|---:|\n";
     for (const std::string& name : names_) {
       const std::string fn = name.substr(0, name.find('/'));
       const auto peer = order_.find(fn == "tanh" ? "tanh/std::tanh loop" : "sigmoid/std::exp loop");
       const double v = order_[name];
-      std::printf("| %s | %s | %.3f | %.2fx |\n", fn.c_str(), name.substr(name.find('/') + 1).c_str(), v * 1e-9,
-                  peer == order_.end() ? 0.0 : v / peer->second);
+      char row[160];
+      std::snprintf(row, sizeof row, "| %s | %s | %.3f | %.2fx |\n", fn.c_str(),
+                    name.substr(name.find('/') + 1).c_str(), v * 1e-9,
+                    peer == order_.end() ? 0.0 : v / peer->second);
+      out << row;
     }
   }
 

@@ -189,7 +189,7 @@ struct pwl : act_tag {
   static constexpr detail::pwl_coeffs<knots> sigmoid_ = detail::pwl_coefficients(fit_, 2.0, 0.5);
 
  public:
-  /// Max |pwl - tanh| of the fit in exact arithmetic (float evaluation adds < 1e-6).
+  /// Max |pwl - tanh| of the fit in exact arithmetic (float evaluation adds < 1.5e-7, tested).
   static constexpr double max_error_tanh = fit_.error;
   /// sigmoid(x) = 1/2 + tanh(x/2)/2 is an affine image of tanh: half the error.
   static constexpr double max_error_sigmoid = fit_.error / 2;
