@@ -48,10 +48,14 @@
 // Register-blocked kernels index accumulator arrays by loop counters; they must be
 // fully unrolled for the arrays to live in registers (GCC -O2 may not do it alone).
 #  define EMBER_UNROLL _Pragma("GCC unroll 16")
+// The same for lambdas (after the parameter list): fold-expression helpers and kernel
+// bodies must inline into their vector loops, or every call spills the batches.
+#  define EMBER_LAMBDA_INLINE __attribute__((always_inline))
 #else
 #  define EMBER_UNROLL
 #  define EMBER_RESTRICT
 #  define EMBER_ALWAYS_INLINE inline
+#  define EMBER_LAMBDA_INLINE
 #endif
 
 // Shape-independent kernel bodies are compiled once per (policy, arch) and called with

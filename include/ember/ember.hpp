@@ -21,3 +21,6 @@
 #include "ember/cost/estimate.hpp"
 #include "ember/cost/fit.hpp"
 #include "ember/cost/report.hpp"
+#include "ember/activation/pwl.hpp"
+#include "ember/activation/lut.hpp"
+#include "ember/kernels/eltwise.hpp"
