@@ -40,7 +40,6 @@ struct index_list {
 template <std::size_t N>
 struct graph {
   std::array<conv_geometry, N> g{};
-  std::array<std::size_t, N> src{};  // index in the workload
   std::size_t n = 0;
 
   /// One past the last layer of the stage (a plain layer or a whole module) holding j.
@@ -137,7 +136,6 @@ constexpr epiphany_report<N> map_streaming_tiles(const model_workload<N>& w,
   for (std::size_t i = 0; i < N; ++i) {
     if (!w[i].has_conv) continue;
     G.g[G.n] = w[i].conv;
-    G.src[G.n] = i;
     unsigned b = opt.bits;
     if (b == 0) b = w[i].n_gemms > 0 ? w[i].gemms[0].weight_bits : 32u;
     bits[G.n] = b;
