@@ -2,10 +2,12 @@
 // and shows the byte counts (static_assert messages cannot hold computed numbers).
 #pragma once
 
+
 #include <cstddef>
 #include <cstdint>
 
 #include "ember/cost/estimate.hpp"
+#include "ember/cost/fits.hpp"
 
 namespace ember::cost {
 
@@ -69,5 +71,12 @@ consteval bool require_fit() {
            detail::check_outputs<f.out_bytes, f.out_capacity>();
   }
 }
+
+/// cost::fits<Model, HW> for systolic arrays: everything on chip for one inference of
+/// one step (seq_len = 1); use estimate<Model, HW>(T).fits for other lengths.
+template <has_workload Model, hw::systolic_model HW>
+struct fit_check<Model, HW> {
+  static constexpr bool value = estimate<Model, HW>(1).fits;
+};
 
 }  // namespace ember::cost

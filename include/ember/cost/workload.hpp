@@ -54,6 +54,11 @@ struct conv_geometry {
   std::size_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
   std::size_t groups = 1;
   bool is_pool = false;
+  /// Parallel branches (an inception module): layers sharing a non-zero branch_group form
+  /// one module; within it, layers with the same `branch` form a chain in list order, and
+  /// every branch reads the module's input. 0 = an ordinary sequential layer.
+  std::size_t branch_group = 0;
+  std::size_t branch = 0;
 };
 
 inline constexpr std::size_t max_gemms_per_layer = 8;
