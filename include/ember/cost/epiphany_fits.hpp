@@ -9,7 +9,7 @@
 namespace ember::cost {
 
 template <static_workload Model, hw::epiphany_hw HW>
-struct fit_check<Model, HW> {
+struct fits_trait<Model, HW> {
   static constexpr bool value = map_streaming_tiles<Model, HW>().fits;
 };
 

@@ -75,7 +75,7 @@ consteval bool require_fit() {
 /// cost::fits<Model, HW> for systolic arrays: everything on chip for one inference of
 /// one step (seq_len = 1); use estimate<Model, HW>(T).fits for other lengths.
 template <has_workload Model, hw::systolic_model HW>
-struct fit_check<Model, HW> {
+struct fits_trait<Model, HW> {
   static constexpr bool value = estimate<Model, HW>(1).fits;
 };
 

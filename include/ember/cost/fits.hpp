@@ -1,23 +1,23 @@
 // cost::fits<Model, HW>: does a model fit a hardware model, usable in static_assert. Each
-// hardware model specializes cost::fit_check for its HW types.
+// hardware model specializes cost::fits_trait for its HW types.
 #pragma once
 
 namespace ember::cost {
 
 template <class Model, class HW>
-inline constexpr bool no_fit_check = false;
+inline constexpr bool no_fits_trait = false;
 
 /// Primary: no cost model for this hardware; hardware headers specialize it.
 template <class Model, class HW>
-struct fit_check {
-  static_assert(no_fit_check<Model, HW>,
-                "ember::cost::fits<Model, HW>: no cost model specializes cost::fit_check for this HW "
+struct fits_trait {
+  static_assert(no_fits_trait<Model, HW>,
+                "ember::cost::fits<Model, HW>: no cost model specializes cost::fits_trait for this HW "
                 "(include the hardware model's header, e.g. ember/cost/epiphany_fits.hpp)");
   static constexpr bool value = false;
 };
 
 /// Example: static_assert(cost::fits<cost::nets::alexnet_conv<4>, hw::epiphany<1024, 32>>);
 template <class Model, class HW>
-inline constexpr bool fits = fit_check<Model, HW>::value;
+inline constexpr bool fits = fits_trait<Model, HW>::value;
 
 }  // namespace ember::cost
