@@ -15,7 +15,16 @@ inline float tanh(float x) noexcept { return std::tanh(x); }
 inline float abs(float x) noexcept { return std::fabs(x); }
 inline float min(float a, float b) noexcept { return a < b ? a : b; }
 inline float max(float a, float b) noexcept { return a > b ? a : b; }
-inline float fma(float a, float b, float c) noexcept { return std::fma(a, b, c); }
+/// Fused where the hardware fuses (x86 FMA3, Cortex-M4F/M7 VFMA: __FP_FAST_FMAF), so the
+/// scalar twin rounds exactly like the vector kernels; elsewhere std::fma would be a slow
+/// soft-float call, and a multiply-add (two roundings) is used instead.
+inline float fma(float a, float b, float c) noexcept {
+#if defined(__FP_FAST_FMAF) || defined(FP_FAST_FMAF)
+  return std::fma(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
 inline float copysign(float mag, float sign) noexcept { return std::copysign(mag, sign); }
 inline float select(bool c, float a, float b) noexcept { return c ? a : b; }
 /// Clamp that propagates NaN (min/max order chosen so a NaN input stays NaN).
