@@ -29,21 +29,24 @@ struct values {
   const char* name = "";
 };
 
+/// Leaves a layer's workload as it is (an axis that only labels its points).
+constexpr void keep_workload(layer_workload&, double) noexcept {}
+
+/// Sets the delta density (fraction of non-zero delta columns) of every GEMM of a layer.
+constexpr void set_density(layer_workload& w, double z) noexcept {
+  for (std::size_t i = 0; i < w.n_gemms && i < w.gemms.size(); ++i) w.gemms[i].density = z;
+}
+
 /// An axis of run-time values applied to every point's workload, layer by layer
-/// (`apply(layer, value)`), e.g. the delta density a run assumes or measures.
+/// (`apply(layer, value)`, never null), e.g. the delta density a run assumes or measures.
 template <std::size_t N>
 struct workload_axis {
   static_assert(N > 0, "cost::workload_axis<N>: a sweep axis needs at least one value");
   static constexpr std::size_t size = N;
   const char* name = "";
   std::array<double, N> numbers{};
-  void (*apply)(layer_workload&, double) noexcept = nullptr;
+  void (*apply)(layer_workload&, double) noexcept = &keep_workload;
 };
-
-/// Sets the delta density (fraction of non-zero delta columns) of every GEMM of a layer.
-constexpr void set_density(layer_workload& w, double z) noexcept {
-  for (std::size_t i = 0; i < w.n_gemms && i < w.gemms.size(); ++i) w.gemms[i].density = z;
-}
 
 /// `density_axis({1.0, 0.6, 0.2})`: delta density z of every GEMM, swept.
 template <std::size_t N>
@@ -157,8 +160,9 @@ struct sweep_plan<Family, HW, std::tuple<Vs...>, std::tuple<Ws...>> {
                const double v = ax.numbers[didx[a - sizeof...(Vs)]];
                p.index[a] = didx[a - sizeof...(Vs)];
                p.value[a] = v;
-               if (ax.apply != nullptr)
-                 for (auto& layer : w) ax.apply(layer, v);
+               // called, never compared: GCC's UBSan cannot compare function addresses
+               // in a constant expression
+               for (auto& layer : w) ax.apply(layer, v);
                ++a;
              }()),
              ...);
