@@ -60,7 +60,7 @@ std::string scatter() {
   s += text(w / 2, 24, "ModelFlex: LSTM 32-1024 on a 32x32 BitFusion array, 4 MB, 200 MHz (one step)", "middle", 15);
   s += "<rect x='" + fmt(X(x0)) + "' y='" + fmt(Y(50)) + "' width='" + fmt(X(0.5) - X(x0)) + "' height='" +
        fmt(Y(y0) - Y(50)) + "' fill='#e8f5e9' stroke='#2e7d32' stroke-dasharray='6,3'/>\n";
-  s += text(X(x0) + 4, Y(50) - 6, "limits: latency &lt;= 0.5 ms, energy &lt;= 50 uJ", "start", 11);
+  s += text(X(0.5) - 6, Y(y0) - 8, "limits: latency &lt;= 0.5 ms, energy &lt;= 50 uJ", "end", 11);
   for (double v : {0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0}) {
     s += "<line x1='" + fmt(X(v)) + "' y1='" + fmt(t) + "' x2='" + fmt(X(v)) + "' y2='" + fmt(h - b) + "' stroke='#ddd'/>\n";
     s += text(X(v), h - b + 16, fmt(v, "%g"), "middle", 11);
