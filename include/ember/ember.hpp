@@ -30,3 +30,8 @@
 #include "ember/cost/epiphany_fits.hpp"
 #include "ember/cost/nets/alexnet.hpp"
 #include "ember/cost/nets/googlenet.hpp"
+#include "ember/cost/sweep.hpp"
+#include "ember/cost/sweep_report.hpp"
+#include "ember/cost/modelflex.hpp"
+#include "ember/dse/delta_input.hpp"
+#include "ember/dse/measure.hpp"

@@ -98,10 +98,9 @@ TEST_CASE("estimate: circulant k stores N K / k weights and runs DFTs plus frequ
   CHECK(lg.stored_weights == 1024 * 512 / 8 + 2 * 8 * 8);
   CHECK(lg.parts[0].role == cost::gemm_role::dft_in);
   CHECK(lg.parts[0].M == 64);
-  CHECK(lg.parts[1].M == 2);
-  CHECK(lg.parts[2].M == 3);
-  CHECK(lg.parts[2].N == 256);
-  CHECK(lg.parts[2].K == 128);
+  // One product per bin, each bin with its own weights: 2 real bins, k/2 - 1 = 3 complex.
+  CHECK((lg.parts[1].M == 1 && lg.parts[1].N == 128 && lg.parts[1].K == 64 && lg.parts[1].repeat == 2));
+  CHECK((lg.parts[2].M == 1 && lg.parts[2].N == 256 && lg.parts[2].K == 128 && lg.parts[2].repeat == 3));
   // frequency-domain MACs: M p q (2k - 2) = 128 * 64 * 14
   const double freq = lg.parts[1].macs() + lg.parts[2].macs();
   CHECK(freq == doctest::Approx(128.0 * 64 * 14));

@@ -16,8 +16,22 @@ enum class gemm_role : std::uint8_t {
   dft_in,        ///< k-point real DFT of every input block (rows = M * K/k blocks)
   freq_real,     ///< products in the two purely real bins (0 and k/2)
   freq_complex,  ///< products in the k/2 - 1 complex bins, as real GEMMs of twice the size
-  dft_out        ///< k-point inverse real DFT of every output block
+  dft_out,       ///< k-point inverse real DFT of every output block
+  expanded       ///< block-circulant weights expanded into dense blocks on their way into the array
 };
+
+/// How an array runs a block-circulant GEMM.
+///  - frequency: DFTs plus one product per frequency bin (C-LSTM, E-RNN): fewer MACs.
+///  - time_domain: the stored k-vectors are expanded into k x k blocks as they are loaded
+///    into the array (ModelFlex: "weights stored as vectors", less memory and traffic):
+///    the dense MACs and cycles, 1/k of the weight reads.
+///  - fastest: per GEMM, whichever of the two takes fewer cycles (then less energy), as a
+///    mapper would choose.
+enum class circulant_mapping : std::uint8_t { frequency, time_domain, fastest };
+
+constexpr const char* to_string(circulant_mapping m) noexcept {
+  return m == circulant_mapping::frequency ? "frequency" : m == circulant_mapping::time_domain ? "time" : "fastest";
+}
 
 /// One GEMM as the hardware runs it: SCALE-Sim's M, N, K after compression.
 struct mapped_gemm {
@@ -25,6 +39,9 @@ struct mapped_gemm {
   unsigned weight_bits = 32, act_bits = 32;
   std::uint64_t repeat = 1;
   gemm_role role = gemm_role::dense;
+  /// Weights the array uses per weight read from memory: k when time-domain circulant
+  /// blocks are expanded from their stored vectors on the way in, else 1.
+  std::uint64_t weight_share = 1;
 
   constexpr double macs() const noexcept {
     return double(M) * double(N) * double(K) * double(repeat);
@@ -69,11 +86,12 @@ constexpr std::uint64_t effective_k(const gemm& g) noexcept {
 /// W is p x q blocks of k x k circulants (p = ceil(N/k), q = ceil(K/k)) and
 /// y_i = IDFT(sum_j DFT(w_ij) o DFT(x_j)). A systolic array has no butterfly unit, so a
 /// k-point real DFT is a (k x k) matrix product (k real outputs: the k/2 + 1 bins packed
-/// as real and imaginary parts). The frequency-domain accumulation is one GEMM per bin:
-/// bins 0 and k/2 are real (M*2 x q) * (q x p); each of the k/2 - 1 complex bins is the
-/// real GEMM [xr xi] * [[wr wi], [-wi wr]], i.e. (M x 2q) * (2q x 2p). So:
-///   dft_in:  {M*q, k, k}          freq_real: {2M, p, q}
-///   dft_out: {M*p, k, k}          freq_complex: {M*(k/2 - 1), 2p, 2q}   (k >= 4)
+/// as real and imaginary parts). The frequency-domain accumulation is one GEMM per bin,
+/// each with its own weights (the DFT of every block at that bin): bins 0 and k/2 are real
+/// (M x q) * (q x p); each of the k/2 - 1 complex bins is the real GEMM
+/// [xr xi] * [[wr wi], [-wi wr]], i.e. (M x 2q) * (2q x 2p). So (times = extra repeat):
+///   dft_in:  {M*q, k, k}          freq_real: {M, p, q} x 2
+///   dft_out: {M*p, k, k}          freq_complex: {M, 2p, 2q} x (k/2 - 1)   (k >= 4)
 /// MACs: M*p*q*(2k - 2) in frequency, about 2MNK/k, plus Mk(K + N) for the DFTs.
 /// Stored weights: k*p*q (= NK/k) frequency-domain values plus two k x k DFT matrices.
 /// k is a power of two (matvec::circulant's rule; the bin count assumes it).
@@ -85,9 +103,9 @@ constexpr lowered_gemm lower(const gemm& g) noexcept {
   const std::uint64_t M = g.M, N = g.N, K = effective_k(g);
   const std::uint64_t k = g.circulant_k == 0 ? 1 : g.circulant_k;
   const std::uint64_t rep = g.repeat;
-  auto push = [&](std::uint64_t m, std::uint64_t n, std::uint64_t kk, gemm_role r) {
+  auto push = [&](std::uint64_t m, std::uint64_t n, std::uint64_t kk, gemm_role r, std::uint64_t times = 1) {
     if (m == 0 || n == 0 || kk == 0 || rep == 0) return;
-    out.parts[out.count++] = mapped_gemm{m, n, kk, g.weight_bits, g.act_bits, rep, r};
+    out.parts[out.count++] = mapped_gemm{m, n, kk, g.weight_bits, g.act_bits, rep * times, r};
   };
   if (k == 1) {
     out.stored_weights = std::uint64_t(g.N) * std::uint64_t(g.K);
@@ -99,9 +117,24 @@ constexpr lowered_gemm lower(const gemm& g) noexcept {
   out.stored_weights = k * p * q_all + 2 * k * k;
   if (K == 0) return out;  // no non-zero delta: the memory already holds the output
   push(M * q, k, k, gemm_role::dft_in);
-  push(2 * M, p, q, gemm_role::freq_real);
-  if (k >= 4) push(M * (k / 2 - 1), 2 * p, 2 * q, gemm_role::freq_complex);
+  push(M, p, q, gemm_role::freq_real, 2);
+  if (k >= 4) push(M, 2 * p, 2 * q, gemm_role::freq_complex, k / 2 - 1);
   push(M * p, k, k, gemm_role::dft_out);
+  return out;
+}
+
+/// Lowers one workload GEMM with its block-circulant weights run in the time domain
+/// (ModelFlex): each stored k-vector is expanded into its k x k circulant block as it
+/// enters the array, so the array runs the dense GEMM (delta density shrinks K column by
+/// column) and reads N K / k weights. Dense GEMMs (k = 1) lower exactly as lower(g).
+constexpr lowered_gemm lower_time_domain(const gemm& g) noexcept {
+  lowered_gemm out{};
+  const std::uint64_t k = g.circulant_k == 0 ? 1 : g.circulant_k;
+  const std::uint64_t K = effective_k(g);
+  out.stored_weights = (std::uint64_t(g.N) * std::uint64_t(g.K) + k - 1) / k;
+  if (g.M == 0 || g.N == 0 || K == 0 || g.repeat == 0) return out;
+  out.parts[out.count++] = mapped_gemm{g.M, g.N, K, g.weight_bits, g.act_bits, g.repeat,
+                                       k == 1 ? gemm_role::dense : gemm_role::expanded, k};
   return out;
 }
 

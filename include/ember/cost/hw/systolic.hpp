@@ -8,6 +8,7 @@
 
 #include "ember/core/units.hpp"
 #include "ember/cost/energy.hpp"
+#include "ember/cost/lowering.hpp"
 #include "ember/cost/hw/dataflow.hpp"
 
 namespace ember::hw {
@@ -25,6 +26,9 @@ struct systolic_config {
   /// BitFusion fusion units (Sharma et al., ISCA 2018): MACs per PE per cycle depend on
   /// the operand widths. false: one MAC per PE per cycle at any width (SCALE-Sim).
   bool bitfusion = false;
+  /// How block-circulant GEMMs run (cost/lowering.hpp): DFTs and per-bin products
+  /// (default), expanded to dense blocks in the array (ModelFlex), or the faster of the two.
+  cost::circulant_mapping circulant = cost::circulant_mapping::frequency;
   /// DRAM bytes per cycle; 0 = unlimited (the required bandwidth is still reported).
   double dram_bytes_per_cycle = 0;
   bool partition_given = false;  ///< some per-operand size was set explicitly
@@ -60,6 +64,11 @@ struct dram_bytes_per_cycle : systolic_option {
 /// cycle; 16-bit takes four cycles.
 struct bitfusion : systolic_option {
   static constexpr void apply(systolic_config& c) noexcept { c.bitfusion = true; }
+};
+/// How the array runs block-circulant GEMMs (see cost::circulant_mapping).
+template <cost::circulant_mapping M>
+struct circulant_mapping_is : systolic_option {
+  static constexpr void apply(systolic_config& c) noexcept { c.circulant = M; }
 };
 /// Use a user energy table (see cost::energy_table) instead of Horowitz 45 nm.
 template <cost::energy_table E>
@@ -103,7 +112,7 @@ struct systolic {
   static_assert((detail::option_tag<Options> && ...),
                 "hw::systolic<Rows, Cols, DF, Options...>: every option must be one of sram_kib<N>, "
                 "ifmap_sram_kib<N>, filter_sram_kib<N>, ofmap_sram_kib<N>, dram_bytes_per_cycle<N>, "
-                "bitfusion, energy<Table>, mhz<N> or ghz<N>");
+                "bitfusion, circulant_mapping_is<M>, energy<Table>, mhz<N> or ghz<N>");
 
  private:
   static constexpr systolic_config make() noexcept {

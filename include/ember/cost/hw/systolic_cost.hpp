@@ -83,7 +83,10 @@ constexpr void add_gemm(cost::layer_cost& lc, const systolic_config& hw, const p
     case dataflow::ws: in_passes = double(p.col_folds); out_passes = double(p.row_folds); break;
     case dataflow::is: w_passes = double(p.col_folds); out_passes = double(p.row_folds); break;
   }
-  const double in_b = bytes_of(in_el, g.act_bits), w_b = bytes_of(w_el, g.weight_bits),
+  // Time-domain circulant: the array expands each stored k-vector into a k x k block,
+  // so only 1/k of the weights it uses are read from memory.
+  const double share = g.weight_share > 1 ? double(g.weight_share) : 1.0;
+  const double in_b = bytes_of(in_el, g.act_bits), w_b = bytes_of(w_el / share, g.weight_bits),
                out_b = bytes_of(out_el, g.act_bits);
   // WS and IS split K over row folds: every fold but the last leaves 32-bit partial sums
   // that the next one reads back and adds to (OS keeps them in the PEs).
@@ -146,6 +149,51 @@ constexpr double eltwise_pj(cost::eltwise_kind kind, unsigned bits) noexcept {
   }
 }
 
+namespace detail {
+/// Adds the additive parts of `b` (one GEMM's contribution) to `a`.
+constexpr void merge_gemm_cost(cost::layer_cost& a, const cost::layer_cost& b) noexcept {
+  a.compute_cycles = add_sat(a.compute_cycles, b.compute_cycles);
+  a.stall_cycles = add_sat(a.stall_cycles, b.stall_cycles);
+  a.macs += b.macs;
+  a.pe_cycles += b.pe_cycles;
+  a.mapping_eff += b.mapping_eff;
+  a.compute_util += b.compute_util;
+  a.sram.ifmap_read += b.sram.ifmap_read;
+  a.sram.filter_read += b.sram.filter_read;
+  a.sram.ofmap_write += b.sram.ofmap_write;
+  a.sram.ofmap_read += b.sram.ofmap_read;
+  a.dram_read += b.dram_read;
+  a.dram_write += b.dram_write;
+  a.energy.compute_pj += b.energy.compute_pj;
+  a.energy.sram_pj += b.energy.sram_pj;
+  a.energy.dram_pj += b.energy.dram_pj;
+}
+
+template <cost::energy_table E>
+constexpr cost::layer_cost cost_lowered(const cost::lowered_gemm& lg, const systolic_config& hw,
+                                        const placement& pl) noexcept {
+  cost::layer_cost c{};
+  for (std::size_t j = 0; j < lg.count; ++j) add_gemm<E>(c, hw, pl, lg.parts[j]);
+  return c;
+}
+}  // namespace detail
+
+/// The cost of one workload GEMM after lowering, with block-circulant GEMMs run as
+/// `hw.circulant` says (the fastest mapping: fewer cycles, then less energy).
+template <cost::energy_table E>
+constexpr cost::layer_cost cost_gemm(const cost::gemm& g, const systolic_config& hw, const placement& pl) noexcept {
+  using cost::circulant_mapping;
+  if (g.circulant_k <= 1 || hw.circulant == circulant_mapping::frequency)
+    return detail::cost_lowered<E>(cost::lower(g), hw, pl);
+  if (hw.circulant == circulant_mapping::time_domain)
+    return detail::cost_lowered<E>(cost::lower_time_domain(g), hw, pl);
+  const cost::layer_cost f = detail::cost_lowered<E>(cost::lower(g), hw, pl);
+  const cost::layer_cost t = detail::cost_lowered<E>(cost::lower_time_domain(g), hw, pl);
+  const bool time_wins = t.cycles() < f.cycles() ||
+                         (t.cycles() == f.cycles() && t.energy.total_pj() < f.energy.total_pj());
+  return time_wins ? t : f;
+}
+
 /// The cost of one layer workload on the array.
 template <cost::energy_table E>
 constexpr cost::layer_cost cost_layer(const cost::layer_workload& w, const systolic_config& hw,
@@ -156,9 +204,8 @@ constexpr cost::layer_cost cost_layer(const cost::layer_workload& w, const systo
   for (std::size_t i = 0; i < w.n_gemms && i < w.gemms.size(); ++i) {
     const cost::gemm& g = w.gemms[i];
     lc.dense_macs += g.dense_macs();
-    const cost::lowered_gemm lg = cost::lower(g);
-    stored_bytes += (lg.stored_weights * g.weight_bits + 7) / 8;
-    for (std::size_t j = 0; j < lg.count; ++j) add_gemm<E>(lc, hw, pl, lg.parts[j]);
+    stored_bytes += (cost::lower(g).stored_weights * g.weight_bits + 7) / 8;
+    detail::merge_gemm_cost(lc, cost_gemm<E>(g, hw, pl));
   }
   lc.weight_bytes = w.mem.weight_bytes > 0 ? w.mem.weight_bytes : stored_bytes;
   for (std::size_t i = 0; i < w.n_elts && i < w.elts.size(); ++i) {
