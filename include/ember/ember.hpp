@@ -13,3 +13,6 @@
 #include "ember/activation/hard.hpp"
 #include "ember/kernels/matvec.hpp"
 #include "ember/cost/workload.hpp"
+#include "ember/kernels/fft.hpp"
+#include "ember/kernels/circulant_projection.hpp"
+#include "ember/kernels/circulant.hpp"

@@ -106,26 +106,39 @@ EMBER_ALWAYS_INLINE void circulant_mac(const WT* w, const std::size_t (&off)[NU]
   }
 }
 
-// Inverse FFT of one unit's accumulated spectrum and the store of its L K output rows.
-template <class M, class A, class Q, class B>
-EMBER_ALWAYS_INLINE void circulant_unit_out(B (&s)[M::block], const input_buffer<Q, M::cols>& in, float* y,
-                                            const float* c, std::size_t r0) noexcept {
-  constexpr std::size_t K = M::block, L = B::size, R = M::rows;
-  B t[K];
-  fft::inverse<K>(s, t);
-  fft::lanes_to_blocks<K>(t);
-  if (r0 + L * K <= R) {
-    EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) {
-      B v = t[m];
-      if constexpr (Q::is_integer) v = simd::fma(v, B(in.scale), c ? simd::load<float, A>(c + r0 + m * L) : B(0.0f));
-      else if (c) v = v + simd::load<float, A>(c + r0 + m * L);
-      simd::store(y + r0 + m * L, v);
-    }
-  } else {  // the unit overhangs R: stage, then the scalar epilogue (same rounding)
-    alignas(64) float tmp[L * K];
-    EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) simd::store_aligned(tmp + m * L, t[m]);
-    for (std::size_t i = 0; r0 + i < R && i < L * K; ++i) y[r0 + i] = circulant_epilogue(tmp[i], in, c, r0 + i);
+// Inverse FFT of one unit's L accumulated spectra (row k at s + k * s_stride, times
+// scale[k * scale_stride] for integer policies), written to out[0, L K) in row order.
+// Depends on (K, arch) only, so every matrix shape shares one copy of the transform.
+template <std::size_t K, class A, bool Scaled>
+void circulant_inverse(const float* s, std::size_t s_stride, const float* scale, std::size_t scale_stride,
+                       float* out) noexcept {
+  using B = simd::batch<float, A>;
+  constexpr std::size_t L = B::size;
+  B v[K], t[K];
+  EMBER_UNROLL for (std::size_t k = 0; k < K; ++k) {
+    v[k] = simd::load_aligned<float, A>(s + k * s_stride);
+    if constexpr (Scaled) v[k] = v[k] * simd::load_aligned<float, A>(scale + k * scale_stride);
   }
+  fft::inverse<K>(v, t);
+  fft::lanes_to_blocks<K>(t);
+  EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) simd::store_aligned(out + m * L, t[m]);
+}
+
+// y[r0, r0 + n) from the unit's time-domain rows t (bias, input scale), same rounding as
+// the scalar twin's epilogue.
+template <class A, class Q, std::size_t C>
+EMBER_ALWAYS_INLINE void circulant_store(const float* t, std::size_t n, const input_buffer<Q, C>& in, float* y,
+                                         const float* c, std::size_t r0) noexcept {
+  using B = simd::batch<float, A>;
+  constexpr std::size_t L = B::size;
+  std::size_t i = 0;
+  for (; i + L <= n; i += L) {
+    B v = simd::load_aligned<float, A>(t + i);
+    if constexpr (Q::is_integer) v = simd::fma(v, B(in.scale), c ? simd::load<float, A>(c + r0 + i) : B(0.0f));
+    else if (c) v = v + simd::load<float, A>(c + r0 + i);
+    simd::store(y + r0 + i, v);
+  }
+  for (; i < n; ++i) y[r0 + i] = circulant_epilogue(t[i], in, c, r0 + i);
 }
 
 // Units [u0, units) in groups of NU (then NU / 2 ...). A unit is L consecutive block rows
@@ -152,13 +165,13 @@ void circulant_units(const M& W, const input_buffer<Q, M::cols>& in, const float
       const std::size_t panel = (u0 + u) / G, g = (u0 + u) % G;
       const std::size_t r0 = (panel * M::lanes + g * L) * K;
       if (r0 >= M::rows) continue;
-      B s[K];
-      EMBER_UNROLL for (std::size_t k = 0; k < K; ++k) {
-        s[k] = simd::load_aligned<float, A>(&sbuf[k][u * L]);
-        if constexpr (Q::is_integer)
-          s[k] = s[k] * simd::load_aligned<float, A>(W.scale.data() + (panel * K + k) * M::lanes + g * L);
-      }
-      circulant_unit_out<M, A>(s, in, y, c, r0);
+      alignas(64) float t[L * K];
+      if constexpr (Q::is_integer)
+        circulant_inverse<K, A, true>(&sbuf[0][u * L], NU * L, W.scale.data() + panel * K * M::lanes + g * L,
+                                      M::lanes, t);
+      else
+        circulant_inverse<K, A, false>(&sbuf[0][u * L], NU * L, nullptr, 0, t);
+      circulant_store<A>(t, std::min(L * K, M::rows - r0), in, y, c, r0);
     }
   }
   if constexpr (NU > 1) {
@@ -168,29 +181,39 @@ void circulant_units(const M& W, const input_buffer<Q, M::cols>& in, const float
 
 }  // namespace detail
 
-/// Vector kernel. Matrices with fewer block-row lanes than the register (tiny p) run on a
-/// narrower arch, or on the scalar twin.
-template <std::size_t K, class Q, std::size_t R, std::size_t C, simd::vector_arch A>
-  requires(K > 1)
-void matvec(const packed_matrix<matvec::circulant<K>, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
-            const float* c, A arch) noexcept {
+namespace detail {
+// Matrices with fewer block-row lanes than the register (few block rows) run on a
+// narrower arch, or on the scalar twin.
+template <class A, std::size_t K, class Q, std::size_t R, std::size_t C>
+void circulant_vector(const packed_matrix<matvec::circulant<K>, Q, R, C>& W, const input_buffer<Q, C>& in,
+                      float* y, const float* c) noexcept {
   using M = packed_matrix<matvec::circulant<K>, Q, R, C>;
   constexpr std::size_t L = simd::batch<float, A>::size;
   if constexpr (M::lanes < L) {
 #  if defined(__AVX2__) && defined(__FMA__)
     if constexpr (M::lanes >= 8 && L > 8) {
-      matvec(W, in, y, c, simd::avx2{});
+      circulant_vector<simd::generic_vector<typename simd::avx2::xsimd_arch>>(W, in, y, c);
       return;
     }
 #  endif
     matvec(W, in, y, c, simd::common{});
   } else {
     alignas(64) float spec[K * M::spec_stride];
-    fft::forward_blocks<K>(detail::circulant_input(in), C, spec, M::spec_stride, arch);
+    fft::forward_blocks<K>(circulant_input(in), C, spec, M::spec_stride, A{});
     constexpr std::size_t F = M::chunk < (L == 16 ? 16 : 8) ? M::chunk : (L == 16 ? 16 : 8);
     constexpr std::size_t NU = F >= (L == 16 ? 16 : 8) ? 1 : (L == 16 ? 16 : 8) / F;
-    detail::circulant_units<NU, A>(W, in, spec, y, c, 0);
+    circulant_units<NU, A>(W, in, spec, y, c, 0);
   }
+}
+}  // namespace detail
+
+/// Vector kernel. Float kernels depend only on the register width, so every tag of one
+/// xsimd arch (avx512, avx512_vnni) shares one instantiation.
+template <std::size_t K, class Q, std::size_t R, std::size_t C, simd::vector_arch A>
+  requires(K > 1)
+void matvec(const packed_matrix<matvec::circulant<K>, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
+            const float* c, A) noexcept {
+  detail::circulant_vector<simd::generic_vector<typename A::xsimd_arch>>(W, in, y, c);
 }
 #endif
 

@@ -81,19 +81,44 @@ EMBER_ALWAYS_INLINE constexpr V constant(double d) noexcept {
   else return V(static_cast<float>(d));
 }
 
+// Stages up to size 16 are forced inline so a whole transform of K <= 16 lives in
+// registers; from 32 on (more values than registers anyway) each stage size is one
+// function, which keeps compile times sane (a fully inlined K = 64 transform costs an
+// instrumented build ~15 s per instantiation).
+inline constexpr std::size_t inline_limit = 16;
+
 template <std::size_t N, class F, std::size_t... I>
 EMBER_ALWAYS_INLINE constexpr void for_twiddles(F&& f, std::index_sequence<I...>) noexcept {
-  (f(std::integral_constant<std::size_t, I + 1>{}), ...);
+  (f(I + 1), ...);
 }
+// f(k) for k = 1 .. N/4 - 1: unrolled up to inline_limit (values stay in registers),
+// a loop above it (one copy of the butterfly per stage size).
 template <std::size_t N, class F>
-EMBER_ALWAYS_INLINE constexpr void for_twiddles(F&& f) noexcept {  // k = 1 .. N/4 - 1
-  if constexpr (N >= 8) for_twiddles<N>(f, std::make_index_sequence<N / 4 - 1>{});
+EMBER_ALWAYS_INLINE constexpr void for_twiddles(F&& f) noexcept {
+  if constexpr (N >= 8 && N <= inline_limit) {
+    for_twiddles<N>(f, std::make_index_sequence<N / 4 - 1>{});
+  } else if constexpr (N > inline_limit) {
+    for (std::size_t k = 1; k < N / 4; ++k) f(k);
+  }
 }
+
+template <std::size_t N, std::size_t S, class V>
+  requires(N <= inline_limit)
+EMBER_ALWAYS_INLINE constexpr void forward(const V* x, V* out) noexcept;
+template <std::size_t N, std::size_t S, class V>
+  requires(N > inline_limit)
+constexpr void forward(const V* x, V* out) noexcept;
+template <std::size_t N, std::size_t S, class V>
+  requires(N <= inline_limit)
+EMBER_ALWAYS_INLINE constexpr void inverse(const V* in, V* x) noexcept;
+template <std::size_t N, std::size_t S, class V>
+  requires(N > inline_limit)
+constexpr void inverse(const V* in, V* x) noexcept;
 
 // Radix-2 decimation in time on real data: the packed spectra E, O of the even and odd
 // samples (size N/2) combine as X_k = E_k + w^k O_k, X_{N/2-k} = conj(E_k - w^k O_k).
 template <std::size_t N, std::size_t S, class V>
-EMBER_ALWAYS_INLINE constexpr void forward(const V* x, V* out) noexcept {
+EMBER_ALWAYS_INLINE constexpr void forward_stage(const V* x, V* out) noexcept {
   if constexpr (N == 1) {
     out[0] = x[0];
   } else if constexpr (N == 2) {
@@ -107,8 +132,7 @@ EMBER_ALWAYS_INLINE constexpr void forward(const V* x, V* out) noexcept {
     out[1] = e[0] - o[0];
     out[N / 2] = e[1];       // X_{N/4} = E_{N/4} - i O_{N/4}, both real
     out[N / 2 + 1] = -o[1];
-    for_twiddles<N>([&](auto kc) {
-      constexpr std::size_t k = kc;
+    for_twiddles<N>([&](std::size_t k) {
       const V c = constant<V>(twiddles<N>::cos[k]), s = constant<V>(twiddles<N>::sin[k]);
       const V tr = madd(c, o[2 * k], s * o[2 * k + 1]);   // (c - i s)(or + i oi)
       const V ti = nmadd(s, o[2 * k], c * o[2 * k + 1]);
@@ -122,7 +146,7 @@ EMBER_ALWAYS_INLINE constexpr void forward(const V* x, V* out) noexcept {
 
 // The exact inverse of forward() up to a factor N (each stage skips the 1/2).
 template <std::size_t N, std::size_t S, class V>
-EMBER_ALWAYS_INLINE constexpr void inverse(const V* in, V* x) noexcept {
+EMBER_ALWAYS_INLINE constexpr void inverse_stage(const V* in, V* x) noexcept {
   if constexpr (N == 1) {
     x[0] = in[0];
   } else if constexpr (N == 2) {
@@ -134,8 +158,7 @@ EMBER_ALWAYS_INLINE constexpr void inverse(const V* in, V* x) noexcept {
     o[0] = in[0] - in[1];
     e[1] = in[N / 2] + in[N / 2];
     o[1] = -(in[N / 2 + 1] + in[N / 2 + 1]);
-    for_twiddles<N>([&](auto kc) {
-      constexpr std::size_t k = kc;
+    for_twiddles<N>([&](std::size_t k) {
       const V c = constant<V>(twiddles<N>::cos[k]), s = constant<V>(twiddles<N>::sin[k]);
       const V ar = in[2 * k], ai = in[2 * k + 1], br = in[N - 2 * k], bi = in[N - 2 * k + 1];
       e[2 * k] = ar + br;
@@ -147,6 +170,27 @@ EMBER_ALWAYS_INLINE constexpr void inverse(const V* in, V* x) noexcept {
     inverse<N / 2, 2 * S>(e, x);
     inverse<N / 2, 2 * S>(o, x + S);
   }
+}
+
+template <std::size_t N, std::size_t S, class V>
+  requires(N <= inline_limit)
+EMBER_ALWAYS_INLINE constexpr void forward(const V* x, V* out) noexcept {
+  forward_stage<N, S>(x, out);
+}
+template <std::size_t N, std::size_t S, class V>
+  requires(N > inline_limit)
+constexpr void forward(const V* x, V* out) noexcept {
+  forward_stage<N, S>(x, out);
+}
+template <std::size_t N, std::size_t S, class V>
+  requires(N <= inline_limit)
+EMBER_ALWAYS_INLINE constexpr void inverse(const V* in, V* x) noexcept {
+  inverse_stage<N, S>(in, x);
+}
+template <std::size_t N, std::size_t S, class V>
+  requires(N > inline_limit)
+constexpr void inverse(const V* in, V* x) noexcept {
+  inverse_stage<N, S>(in, x);
 }
 
 }  // namespace detail
@@ -237,31 +281,29 @@ EMBER_ALWAYS_INLINE void load_lanes(const T* x, std::size_t n, B (&v)[K]) noexce
   blocks_to_lanes<K>(v);
 }
 
-/// Vector driver, lane i = block i of each group of L blocks. `stride` must leave room for
-/// round_up(ceil(n / K), max_lanes) entries per component: the padding receives zeros.
-template <std::size_t K, class T, simd::vector_arch A>
-void forward_blocks(const T* x, std::size_t n, float* spec, std::size_t stride, A) noexcept {
+namespace detail {
+template <std::size_t K, class T, class A>
+void forward_blocks(const T* x, std::size_t n, float* spec, std::size_t stride) noexcept {
   using B = simd::batch<float, A>;
   constexpr std::size_t L = B::size;
   const std::size_t groups = ceil_div(ceil_div(n, K), L);
   for (std::size_t g = 0; g < groups; ++g) {
     B v[K], s[K];
     load_lanes<K, A>(x + g * L * K, n - g * L * K, v);
-    forward<K>(v, s);
+    fft::forward<K>(v, s);
     EMBER_UNROLL for (std::size_t k = 0; k < K; ++k) simd::store(spec + k * stride + g * L, s[k]);
   }
 }
 
-/// Vector driver of inverse_blocks (same layout as its scalar twin).
-template <std::size_t K, simd::vector_arch A>
-void inverse_blocks(const float* spec, std::size_t stride, std::size_t n, float* y, A) noexcept {
+template <std::size_t K, class A>
+void inverse_blocks(const float* spec, std::size_t stride, std::size_t n, float* y) noexcept {
   using B = simd::batch<float, A>;
   constexpr std::size_t L = B::size;
   const std::size_t groups = ceil_div(ceil_div(n, K), L);
   for (std::size_t g = 0; g < groups; ++g) {
     B s[K], v[K];
     EMBER_UNROLL for (std::size_t k = 0; k < K; ++k) s[k] = simd::load<float, A>(spec + k * stride + g * L);
-    inverse<K>(s, v);
+    fft::inverse<K>(s, v);
     lanes_to_blocks<K>(v);
     float* out = y + g * L * K;
     const std::size_t left = n - g * L * K;
@@ -273,6 +315,20 @@ void inverse_blocks(const float* spec, std::size_t stride, std::size_t n, float*
       for (std::size_t i = 0; i < left; ++i) out[i] = t[i];
     }
   }
+}
+}  // namespace detail
+
+/// Vector driver, lane i = block i of each group of L blocks. `stride` must leave room for
+/// round_up(ceil(n / K), max_lanes) entries per component: the padding receives zeros.
+/// Tags of one xsimd arch (avx512, avx512_vnni) share one instantiation.
+template <std::size_t K, class T, simd::vector_arch A>
+void forward_blocks(const T* x, std::size_t n, float* spec, std::size_t stride, A) noexcept {
+  detail::forward_blocks<K, T, simd::generic_vector<typename A::xsimd_arch>>(x, n, spec, stride);
+}
+/// Vector driver of inverse_blocks (same layout as its scalar twin).
+template <std::size_t K, simd::vector_arch A>
+void inverse_blocks(const float* spec, std::size_t stride, std::size_t n, float* y, A) noexcept {
+  detail::inverse_blocks<K, simd::generic_vector<typename A::xsimd_arch>>(spec, stride, n, y);
 }
 #endif
 

@@ -1,6 +1,6 @@
-// Block-circulant matvec: the scalar twin against an fp64 product with the expanded matrix
-// (and against ember's dense kernel on it), every vector arch bit-exact with the twin, and
-// circulant<1> identical to dense.
+// Shared checks of the circulant matvec tests: the scalar twin against an fp64 product with
+// the expanded matrix (and ember's dense kernel on it), every vector arch bit-exact with it.
+#pragma once
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -14,7 +14,7 @@
 
 using namespace ember;
 
-namespace {
+namespace ember::test::circ {
 
 template <std::size_t K, class Q, std::size_t R, std::size_t C>
 struct fixture {
@@ -108,58 +108,4 @@ void check_k() {
   check_shape<K, Q, 3 * K - 1, 70>();          // 3 block rows: 4-lane panels (scalar path)
 }
 
-}  // namespace
-
-TEST_CASE("matvec circulant<K> f32: expanded-matrix reference, vector archs bit-exact, K = 2..8") {
-  check_k<2, quant::f32>();
-  check_k<4, quant::f32>();
-  check_k<8, quant::f32>();
-}
-TEST_CASE("matvec circulant<K> f32: expanded-matrix reference, vector archs bit-exact, K = 16..64") {
-  check_k<16, quant::f32>();
-  check_k<32, quant::f32>();
-  check_k<64, quant::f32>();
-}
-TEST_CASE("matvec circulant<K> s8 and s16: frequency-domain integer weights") {
-  check_shape<8, quant::int8, 16 * 8, 16 * 8>();
-  check_shape<4, quant::int8, 37, 53>();
-  check_shape<16, quant::int8, 41 * 16 + 3, 9 * 16 - 1>();
-  check_shape<64, quant::int8, 5 * 64, 130>();
-  check_shape<8, quant::int16, 41 * 8 + 3, 9 * 8 - 1>();
-  check_shape<32, quant::int16, 37, 53>();
-  check_shape<2, quant::int4, 40, 41>();
-}
-
-TEST_CASE("matvec circulant<1> is dense: same packing, bit-identical results") {
-  auto same = [](auto q_tag, auto r_c) {
-    using Q = decltype(q_tag);
-    constexpr std::size_t R = decltype(r_c)::value, C = R + 3;
-    fixture<1, Q, R, C> f;
-    auto D = std::make_unique<kernels::packed_matrix<matvec::dense, Q, R, C>>();
-    const auto rep = D->pack(f.m);
-    CHECK(rep.rel_frobenius == f.report.rel_frobenius);
-    CHECK(std::ranges::equal(D->w, f.W->w));
-    auto run_dense = [&](auto arch) {
-      kernels::input_buffer<Q, C> in;
-      std::vector<float> y(R);
-      kernels::prepare(std::span<const float, C>(f.x.data(), C), in, arch);
-      kernels::matvec(*D, in, y.data(), f.bias.data(), arch);
-      return y;
-    };
-    CHECK(std::ranges::equal(f.run(simd::common{}), run_dense(simd::common{})));
-    CHECK(std::ranges::equal(f.run(simd::native{}), run_dense(simd::native{})));
-  };
-  same(quant::f32{}, std::integral_constant<std::size_t, 33>{});
-  same(quant::int8{}, std::integral_constant<std::size_t, 70>{});
-  same(quant::int16{}, std::integral_constant<std::size_t, 17>{});
-}
-
-TEST_CASE("matvec circulant: c may alias y (accumulate)") {
-  fixture<8, quant::f32, 130, 70> f;
-  kernels::input_buffer<quant::f32, 70> in;
-  kernels::prepare(std::span<const float, 70>(f.x.data(), 70), in, simd::native{});
-  std::vector<float> y = f.bias, y2(130);
-  kernels::matvec(*f.W, in, y.data(), y.data(), simd::native{});
-  kernels::matvec(*f.W, in, y2.data(), f.bias.data(), simd::native{});
-  CHECK(std::ranges::equal(y, y2));
-}
+}  // namespace ember::test::circ
