@@ -1,6 +1,6 @@
 // Block-circulant matvec (matvec::circulant<K>) beside ember's dense fp32 matvec and beside
 // the same block algorithm built on FFTW (batched r2c/c2r plans); plus the batched size-K
-// FFT alone, ember vs FFTW. Items = n^2 weights of the equivalent dense matrix per call
+// FFT alone (forward and inverse), ember vs FFTW. Items = n^2 weights of the equivalent dense matrix per call
 // (matvec) or transforms per call (FFT); compare items/s across rows of the same n.
 #include <benchmark/benchmark.h>
 #include <fftw3.h>
@@ -155,6 +155,38 @@ void BM_fft_fftw(benchmark::State& st) {
   fftwf_free(out);
 }
 
+template <std::size_t K, std::size_t N>
+void BM_ifft_ember(benchmark::State& st) {
+  constexpr std::size_t stride = round_up(N / K, kernels::fft::max_lanes);
+  const auto spec = uniform(K * stride, 5);
+  std::vector<float> y(N);
+  for (auto _ : st) {
+    kernels::fft::inverse_blocks<K>(spec.data(), stride, N, y.data(), simd::native{});
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  st.SetItemsProcessed(st.iterations() * std::int64_t(N / K));
+}
+
+template <std::size_t K, std::size_t N>
+void BM_ifft_fftw(benchmark::State& st) {
+  fftwf_complex* in = fftwf_alloc_complex((K / 2 + 1) * (N / K));
+  std::vector<float> y(N);
+  const int n = int(K);
+  fftwf_plan plan = fftwf_plan_many_dft_c2r(1, &n, int(N / K), in, nullptr, 1, int(K / 2 + 1), y.data(), nullptr, 1,
+                                            int(K), FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+  const auto v = uniform(2 * (K / 2 + 1) * (N / K), 5);
+  for (std::size_t i = 0; i < (K / 2 + 1) * (N / K); ++i) in[i][0] = v[2 * i], in[i][1] = v[2 * i + 1];
+  for (auto _ : st) {
+    fftwf_execute_dft_c2r(plan, in, y.data());
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  st.SetItemsProcessed(st.iterations() * std::int64_t(N / K));
+  fftwf_destroy_plan(plan);
+  fftwf_free(in);
+}
+
 }  // namespace
 
 #define EMBER_CIRCULANT_ROW(N)                                                   \
@@ -168,13 +200,21 @@ void BM_fft_fftw(benchmark::State& st) {
   BENCHMARK(BM_fftw_circulant<16, N>);                                           \
   BENCHMARK(BM_fftw_circulant<32, N>);                                           \
   BENCHMARK(BM_fft_ember<4, N>);                                                 \
-  BENCHMARK(BM_fft_fftw<4, N>);                                                  \
+  BENCHMARK(BM_fft_fftw<4, N>);                                                 \
+  BENCHMARK(BM_ifft_ember<4, N>);                                               \
+  BENCHMARK(BM_ifft_fftw<4, N>);                                                  \
   BENCHMARK(BM_fft_ember<8, N>);                                                 \
-  BENCHMARK(BM_fft_fftw<8, N>);                                                  \
+  BENCHMARK(BM_fft_fftw<8, N>);                                                 \
+  BENCHMARK(BM_ifft_ember<8, N>);                                               \
+  BENCHMARK(BM_ifft_fftw<8, N>);                                                  \
   BENCHMARK(BM_fft_ember<16, N>);                                                \
   BENCHMARK(BM_fft_fftw<16, N>);                                                 \
+  BENCHMARK(BM_ifft_ember<16, N>);                                               \
+  BENCHMARK(BM_ifft_fftw<16, N>);                                                 \
   BENCHMARK(BM_fft_ember<32, N>);                                                \
-  BENCHMARK(BM_fft_fftw<32, N>)
+  BENCHMARK(BM_fft_fftw<32, N>);                                                 \
+  BENCHMARK(BM_ifft_ember<32, N>);                                               \
+  BENCHMARK(BM_ifft_fftw<32, N>)
 
 EMBER_CIRCULANT_ROW(256);
 EMBER_CIRCULANT_ROW(512);

@@ -14,5 +14,6 @@
 #include "ember/kernels/matvec.hpp"
 #include "ember/cost/workload.hpp"
 #include "ember/kernels/fft.hpp"
+#include "ember/kernels/fft_batch.hpp"
 #include "ember/kernels/circulant_projection.hpp"
 #include "ember/kernels/circulant.hpp"

@@ -7,7 +7,7 @@
 #include <complex>
 #include <vector>
 
-#include "ember/kernels/fft.hpp"
+#include "ember/kernels/fft_batch.hpp"
 #include "test_support.hpp"
 
 using namespace ember;

@@ -6,7 +6,7 @@
 #include <type_traits>
 
 #include "ember/kernels/circulant_packed.hpp"
-#include "ember/kernels/fft.hpp"
+#include "ember/kernels/fft_batch.hpp"
 #include "ember/kernels/quantize.hpp"
 #include "ember/simd/batch.hpp"
 #include "ember/simd/shuffle.hpp"

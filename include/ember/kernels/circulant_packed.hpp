@@ -15,7 +15,7 @@
 #include "ember/kernels/dense_f32.hpp"
 #include "ember/kernels/dense_s16.hpp"
 #include "ember/kernels/dense_s8.hpp"
-#include "ember/kernels/fft.hpp"
+#include "ember/kernels/fft_batch.hpp"
 #include "ember/kernels/packed_matrix.hpp"
 #include "ember/kernels/quantize.hpp"
 
