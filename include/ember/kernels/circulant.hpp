@@ -113,15 +113,13 @@ template <std::size_t K, class A, bool Scaled>
 void circulant_inverse(const float* s, std::size_t s_stride, const float* scale, std::size_t scale_stride,
                        float* out) noexcept {
   using B = simd::batch<float, A>;
-  constexpr std::size_t L = B::size;
   B v[K], t[K];
   EMBER_UNROLL for (std::size_t k = 0; k < K; ++k) {
     v[k] = simd::load_aligned<float, A>(s + k * s_stride);
     if constexpr (Scaled) v[k] = v[k] * simd::load_aligned<float, A>(scale + k * scale_stride);
   }
   fft::inverse<K>(v, t);
-  fft::lanes_to_blocks<K>(t);
-  EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) simd::store_aligned(out + m * L, t[m]);
+  fft::scatter_lanes<K, A>(t, out);
 }
 
 // y[r0, r0 + n) from the unit's time-domain rows t (bias, input scale), same rounding as

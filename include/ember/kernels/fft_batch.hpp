@@ -68,21 +68,61 @@ void inverse_blocks(const float* spec, std::size_t stride, std::size_t n, float*
 }
 
 #if EMBER_HAS_XSIMD
+template <class A, class T>
+EMBER_ALWAYS_INLINE simd::batch<float, A> load_float(const T* p) noexcept {
+  if constexpr (std::is_same_v<T, float>) return simd::load<float, A>(p);
+  else return simd::load_as_float<A>(p);
+}
+
+/// The L blocks of K values at x (block t at x + t K) as lanes: v[e], lane t = x[t K + e].
+/// K <= L: one sequence transpose of K registers. K > L: K / L square L x L transposes,
+/// fewer shuffles (K log2 L) and 2 L live registers instead of 2 K.
+template <std::size_t K, class A, class T, class B = simd::batch<float, A>>
+EMBER_ALWAYS_INLINE void gather_lanes(const T* x, B (&v)[K]) noexcept {
+  constexpr std::size_t L = B::size;
+  if constexpr (K <= L) {
+    EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) v[m] = load_float<A>(x + m * L);
+    blocks_to_lanes<K>(v);
+  } else {
+    for (std::size_t c = 0; c < K / L; ++c) {
+      B w[L];
+      EMBER_UNROLL for (std::size_t t = 0; t < L; ++t) w[t] = load_float<A>(x + t * K + c * L);
+      blocks_to_lanes<L>(w);
+      EMBER_UNROLL for (std::size_t e = 0; e < L; ++e) v[c * L + e] = w[e];
+    }
+  }
+}
+
+/// The inverse of gather_lanes: writes the L blocks of K values to out[0, L K).
+template <std::size_t K, class A, class B>
+EMBER_ALWAYS_INLINE void scatter_lanes(B (&v)[K], float* out) noexcept {
+  constexpr std::size_t L = B::size;
+  if constexpr (K <= L) {
+    lanes_to_blocks<K>(v);
+    EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) simd::store(out + m * L, v[m]);
+  } else {
+    for (std::size_t c = 0; c < K / L; ++c) {
+      B w[L];
+      EMBER_UNROLL for (std::size_t e = 0; e < L; ++e) w[e] = v[c * L + e];
+      lanes_to_blocks<L>(w);
+      EMBER_UNROLL for (std::size_t t = 0; t < L; ++t) simd::store(out + t * K + c * L, w[t]);
+    }
+  }
+}
+
 /// L blocks starting at x, as lanes (element i >= n, counted from x, reads as 0).
 template <std::size_t K, class A, class T, class B = simd::batch<float, A>>
 EMBER_ALWAYS_INLINE void load_lanes(const T* x, std::size_t n, B (&v)[K]) noexcept {
   constexpr std::size_t L = B::size;
   if (n >= L * K) {
-    EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) {
-      if constexpr (std::is_same_v<T, float>) v[m] = simd::load<float, A>(x + m * L);
-      else v[m] = simd::load_as_float<A>(x + m * L);
-    }
+    gather_lanes<K, A>(x, v);
   } else {  // the last group reaches past n: stage it with zeros
     alignas(64) float t[L * K];
-    for (std::size_t i = 0; i < L * K; ++i) t[i] = i < n ? float(x[i]) : 0.0f;
-    EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) v[m] = simd::load_aligned<float, A>(t + m * L);
+    std::size_t i = 0;
+    for (; i < n; ++i) t[i] = float(x[i]);
+    for (; i < L * K; ++i) t[i] = 0.0f;
+    gather_lanes<K, A>(static_cast<const float*>(t), v);
   }
-  blocks_to_lanes<K>(v);
 }
 
 namespace detail {
@@ -108,14 +148,13 @@ void inverse_blocks(const float* spec, std::size_t stride, std::size_t n, float*
     B s[K], v[K];
     EMBER_UNROLL for (std::size_t k = 0; k < K; ++k) s[k] = simd::load<float, A>(spec + k * stride + g * L);
     fft::inverse<K>(s, v);
-    lanes_to_blocks<K>(v);
     float* out = y + g * L * K;
     const std::size_t left = n - g * L * K;
     if (left >= L * K) {
-      EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) simd::store(out + m * L, v[m]);
+      scatter_lanes<K, A>(v, out);
     } else {
       alignas(64) float t[L * K];
-      EMBER_UNROLL for (std::size_t m = 0; m < K; ++m) simd::store_aligned(t + m * L, v[m]);
+      scatter_lanes<K, A>(v, t);
       for (std::size_t i = 0; i < left; ++i) out[i] = t[i];
     }
   }
