@@ -4,7 +4,7 @@
   build/bench/bench/bench_circulant --benchmark_repetitions=5 \\
       --benchmark_report_aggregates_only=true --benchmark_format=json > circ.json
   /usr/bin/python3 tools/bench_table_circulant.py circ.json
-Medians of the repetitions; ratios are between rows of the same n."""
+Medians of the repetitions (CPU time); ratios are between rows of the same n."""
 import json
 import re
 import sys
@@ -14,7 +14,7 @@ def medians(path):
     out = {}
     for b in json.load(open(path))["benchmarks"]:
         if b.get("aggregate_name") == "median":
-            out[b["run_name"]] = b["real_time"]  # ns (the benchmarks use the default unit)
+            out[b["run_name"]] = b["cpu_time"]  # ns; CPU time: less skewed by a shared machine
     return out
 
 

@@ -17,7 +17,7 @@ inline float min(float a, float b) noexcept { return a < b ? a : b; }
 inline float max(float a, float b) noexcept { return a > b ? a : b; }
 inline float fma(float a, float b, float c) noexcept { return std::fma(a, b, c); }
 /// c - a * b with a single rounding.
-inline float fnma(float a, float b, float c) noexcept { return std::fma(-a, b, c); }
+inline float fnma(float a, float b, float c) noexcept { return fma(-a, b, c); }
 inline float copysign(float mag, float sign) noexcept { return std::copysign(mag, sign); }
 inline float select(bool c, float a, float b) noexcept { return c ? a : b; }
 /// Clamp that propagates NaN (min/max order chosen so a NaN input stays NaN).
