@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
+#include "ember/core/policy.hpp"
 #include "ember/kernels/matvec.hpp"
 #include "test_support.hpp"
 
@@ -139,6 +141,16 @@ constexpr bool constexpr_pack() {
   return rep.rel_frobenius < 1e-6 && abs_value(W.at(1, 6) - 13.0f) < 1e-5f && abs_value(W.at(3, 0) - 3.0f) < 1e-5f;
 }
 static_assert(constexpr_pack());
+
+// What layers rely on: any (circulant<K>, quant) pair is a packed_weights with the shared
+// input_buffer, so packed_matrix<P::matvec, P::quant, R, C> works unchanged.
+using P8 = policy<quant::int8, matvec::circulant<8>>;
+static_assert(kernels::packed_weights<kernels::packed_matrix<P8::matvec, P8::quant, 100, 37>>);
+static_assert(kernels::packed_weights<kernels::packed_matrix<matvec::circulant<64>, quant::f32, 3, 1000>>);
+static_assert(std::is_same_v<kernels::input_for<kernels::packed_matrix<P8::matvec, P8::quant, 100, 37>>,
+                             kernels::input_buffer<quant::int8, 37>>);
+// K-fold compression once there are 16 block rows (smaller matrices use narrower panels).
+static_assert(sizeof(kernels::packed_matrix<matvec::circulant<8>, quant::f32, 512, 128>) == 512 * 128 / 8 * 4);
 
 }  // namespace
 
