@@ -65,7 +65,8 @@ void matvec(const packed_matrix<matvec::circulant<K>, Q, R, C>& W, const input_b
     }
     float t[K];
     fft::inverse<K>(acc, t);
-    for (std::size_t i = 0; i < K && bi * K + i < R; ++i) y[bi * K + i] = detail::circulant_epilogue(t[i], in, c, bi * K + i);
+    for (std::size_t i = 0; i < K && bi * K + i < R; ++i)
+      y[bi * K + i] = detail::circulant_epilogue(t[i], in, c, bi * K + i);
   }
 }
 
