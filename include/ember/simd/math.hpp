@@ -16,12 +16,12 @@ inline float abs(float x) noexcept { return std::fabs(x); }
 inline float min(float a, float b) noexcept { return a < b ? a : b; }
 inline float max(float a, float b) noexcept { return a > b ? a : b; }
 inline float fma(float a, float b, float c) noexcept { return std::fma(a, b, c); }
-/// c - a * b with a single rounding.
-inline float fnma(float a, float b, float c) noexcept { return fma(-a, b, c); }
 inline float copysign(float mag, float sign) noexcept { return std::copysign(mag, sign); }
 inline float select(bool c, float a, float b) noexcept { return c ? a : b; }
 /// Clamp that propagates NaN (min/max order chosen so a NaN input stays NaN).
 inline float clamp(float x, float lo, float hi) noexcept { return x < lo ? lo : (x > hi ? hi : x); }
+/// c - a * b, rounded as simd::fma rounds.
+inline float fnma(float a, float b, float c) noexcept { return fma(-a, b, c); }
 
 #if EMBER_HAS_XSIMD
 template <class T, class A>
