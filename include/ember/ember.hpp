@@ -35,3 +35,7 @@
 #include "ember/cost/modelflex.hpp"
 #include "ember/dse/delta_input.hpp"
 #include "ember/dse/measure.hpp"
+#include "ember/kernels/fft.hpp"
+#include "ember/kernels/fft_batch.hpp"
+#include "ember/kernels/circulant_projection.hpp"
+#include "ember/kernels/circulant.hpp"

@@ -29,6 +29,8 @@ inline float copysign(float mag, float sign) noexcept { return std::copysign(mag
 inline float select(bool c, float a, float b) noexcept { return c ? a : b; }
 /// Clamp that propagates NaN (min/max order chosen so a NaN input stays NaN).
 inline float clamp(float x, float lo, float hi) noexcept { return x < lo ? lo : (x > hi ? hi : x); }
+/// c - a * b, rounded as simd::fma rounds.
+inline float fnma(float a, float b, float c) noexcept { return fma(-a, b, c); }
 
 #if EMBER_HAS_XSIMD
 template <class T, class A>
@@ -60,6 +62,19 @@ inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::batch<T,
 #  endif
   {
     return xsimd::fma(a, b, c);
+  }
+}
+/// c - a * b with a single rounding on every arch (same reason as fma above).
+template <class T, class A>
+inline xsimd::batch<T, A> fnma(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
+                               const xsimd::batch<T, A>& c) noexcept {
+#  if defined(__AVX512F__)
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>) {
+    return _mm512_fnmadd_ps(a, b, c);
+  } else
+#  endif
+  {
+    return simd::fma(-a, b, c);
   }
 }
 template <class T, class A>
