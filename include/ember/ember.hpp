@@ -30,3 +30,8 @@
 #include "ember/cost/epiphany_fits.hpp"
 #include "ember/cost/nets/alexnet.hpp"
 #include "ember/cost/nets/googlenet.hpp"
+#include "ember/kernels/block_diagonal.hpp"
+#include "ember/kernels/block_diagonal_fold.hpp"
+#include "ember/cost/hw/pe_array.hpp"
+#include "ember/cost/pe_array_cost.hpp"
+#include "ember/cost/nets/block_diagonal_fc.hpp"
