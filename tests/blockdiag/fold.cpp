@@ -15,10 +15,10 @@ using namespace ember;
 
 namespace {
 
-template <class Q>
+template <class Q, std::size_t BA = 4>
 struct chain {
   static constexpr std::size_t In = 40, H1 = 48, H2 = 36, Out = 10;
-  using A = kernels::packed_matrix<matvec::block_diagonal<4>, Q, H1, In>;
+  using A = kernels::packed_matrix<matvec::block_diagonal<BA>, Q, H1, In>;
   using B = kernels::packed_matrix<matvec::block_diagonal<6>, Q, H2, H1>;
   using D = kernels::packed_matrix<matvec::dense, Q, Out, H2>;
   std::unique_ptr<A> a = std::make_unique<A>();
@@ -50,14 +50,17 @@ struct chain {
   }
 };
 
-template <class Q, class Arch>
+template <class Q, class Arch, std::size_t BA = 4>
 void check_fold(Arch arch) {
   CAPTURE(Q::name);
   CAPTURE(arch.name());
-  chain<Q> net;
+  CAPTURE(BA);
+  chain<Q, BA> net;
+  using A = typename chain<Q, BA>::A;
   const auto before = net.run(arch);
   std::vector<float> dw(10 * 36);
   for (std::size_t i = 0; i < dw.size(); ++i) dw[i] = net.d->at(i / 36, i % 36);
+  const std::size_t k = net.a->out_pos[0];  // block position of output 0 before folding
   kernels::fold_permutation(*net.a, *net.b);
   kernels::fold_permutation(*net.b, *net.d);
   CHECK(net.a->outputs_folded);
@@ -71,9 +74,7 @@ void check_fold(Arch arch) {
     CHECK(s0 == s1);
   }
   // ... and element k of the folded output is the unfolded output it came from.
-  const std::size_t k = net.a->out_pos[0];
-  CHECK(after[0][kernels::block_start(48, 4, k / chain<Q>::A::block_rows) + k % chain<Q>::A::block_rows] ==
-        before[0][0]);
+  CHECK(after[0][kernels::block_start(48, BA, k / A::block_rows) + k % A::block_rows] == before[0][0]);
   // The final outputs: bit-exact through the block-diagonal consumer; the fp32 dense head
   // sums its permuted columns in a new order (rounding only).
   if constexpr (Q::is_integer) {
@@ -89,6 +90,8 @@ TEST_CASE_TEMPLATE("fold_permutation: folded chain computes the same outputs", Q
                    quant::int16) {
   check_fold<Q>(simd::common{});
   check_fold<Q>(simd::native{});
+  check_fold<Q, simd::common, 5>(simd::common{});  // uneven blocks: outputs still scattered
+  check_fold<Q, simd::native, 5>(simd::native{});
 }
 
 TEST_CASE("fold_permutation: weights seen through at() follow the folded orders") {

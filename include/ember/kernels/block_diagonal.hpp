@@ -18,6 +18,8 @@
 #include "ember/kernels/dense_s8.hpp"
 #include "ember/kernels/packed_matrix.hpp"
 #include "ember/kernels/quantize.hpp"
+#include "ember/simd/batch.hpp"
+#include "ember/simd/gather.hpp"
 
 namespace ember::kernels {
 
@@ -141,17 +143,41 @@ struct packed_matrix<matvec::block_diagonal<Blocks>, Q, R, C> {
 
 namespace detail {
 
-// dst[i] = src[idx[i]], 0 where idx[i] is the sentinel. Shape-independent (one body per type).
+// dst[i] = src[idx[i]] for the n real positions of a block (padding positions come after
+// them and are zeroed by the caller). Shape-independent: one body per element type.
 template <class T>
-EMBER_KERNEL_BODY std::int32_t bd_gather(const T* src, const std::uint32_t* idx, std::size_t n, std::uint32_t sentinel,
-                                         T* dst) noexcept {
+EMBER_KERNEL_BODY std::int32_t bd_gather(const T* src, const std::uint32_t* idx, std::size_t n, T* dst) noexcept {
   std::int32_t sum = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const T v = idx[i] != sentinel ? src[idx[i]] : T(0);
+    const T v = src[idx[i]];
     dst[i] = v;
     if constexpr (std::is_integral_v<T>) sum += v;
   }
   return sum;
+}
+
+#if EMBER_HAS_XSIMD
+// Float gather with the vector gather instruction (vgatherdps), scalar tail.
+template <class A>
+EMBER_KERNEL_BODY void bd_gather_f32(const float* src, const std::uint32_t* idx, std::size_t n, float* dst) noexcept {
+  constexpr std::size_t L = simd::batch<std::int32_t, A>::size;
+  std::size_t i = 0;
+  // The tables hold indices < 2^31 (a static_assert of the matrix), so int32 reads them.
+  const auto* sidx = reinterpret_cast<const std::int32_t*>(idx);
+  for (; i + L <= n; i += L) simd::store(dst + i, simd::gather(src, simd::load<std::int32_t, A>(sidx + i)));
+  for (; i < n; ++i) dst[i] = src[idx[i]];
+}
+#endif
+
+template <class Arch>
+void bd_gather_floats(const float* src, const std::uint32_t* idx, std::size_t n, float* dst, Arch) noexcept {
+#if EMBER_HAS_XSIMD
+  if constexpr (simd::vector_arch<Arch>) {
+    bd_gather_f32<Arch>(src, idx, n, dst);
+    return;
+  }
+#endif
+  bd_gather(src, idx, n, dst);
 }
 
 EMBER_KERNEL_BODY inline void bd_scatter(const float* src, const std::uint32_t* idx, std::size_t n, float* y) noexcept {
@@ -160,8 +186,8 @@ EMBER_KERNEL_BODY inline void bd_scatter(const float* src, const std::uint32_t* 
 
 // The whole kernel, any arch: gather the permuted input once (integer policies gather
 // the already quantized integers, so the one activation scale is shared), then per block
-// gather its addend, run the dense kernel on it and scatter its real rows.
-// Workspace on the stack: the gathered input (Blocks x block_cols elements) and two
+// gather its addend, run the dense kernel on it and scatter its real rows (or, once
+// fold_permutation() made the outputs block-ordered, write them in place). Workspace on the stack: the gathered input (Blocks x block_cols elements) and two
 // block_rows float vectors.
 template <std::size_t B, class Q, std::size_t R, std::size_t C, class Arch>
 void bd_matvec(const packed_matrix<matvec::block_diagonal<B>, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
@@ -170,23 +196,42 @@ void bd_matvec(const packed_matrix<matvec::block_diagonal<B>, Q, R, C>& W, const
   constexpr std::size_t BR = M::block_rows, BC = M::block_cols;
   using block_input = input_buffer<Q, BC>;
   alignas(64) float cbuf[BR], obuf[BR];
+  // Folded outputs of equal blocks are contiguous: block b writes y[b * BR, (b + 1) * BR).
+  const bool direct = (R % B == 0) && W.outputs_folded;
   if constexpr (Q::is_integer) {
     std::array<block_input, B> xb;  // value-initialised: the padding stays zero
     for (std::size_t b = 0; b < B; ++b) {
-      const std::int32_t s = bd_gather(in.q.data(), W.in_index.data() + b * BC, BC, M::no_col, xb[b].q.data());
+      const std::int32_t s = bd_gather(in.q.data(), W.in_index.data() + b * BC, M::real_cols(b), xb[b].q.data());
       xb[b].scale = in.scale;
       if constexpr (requires { xb[b].sum; }) xb[b].sum = s;
     }
     for (std::size_t b = 0; b < B; ++b) {
-      if (c) bd_gather(c, W.add_index.data() + b * BR, BR, M::no_row, cbuf);
+      if (c) bd_gather_floats(c, W.add_index.data() + b * BR, M::real_rows(b), cbuf, arch);
+      if (c && M::real_rows(b) < BR) cbuf[BR - 1] = 0.0f;  // a short block's one padding row
+      if (direct) {
+        matvec(W.block[b], xb[b], y + b * BR, c ? cbuf : nullptr, arch);
+        continue;
+      }
       matvec(W.block[b], xb[b], obuf, c ? cbuf : nullptr, arch);
       bd_scatter(obuf, W.out_index.data() + b * BR, M::real_rows(b), y);
     }
   } else {
     alignas(64) float xg[B * BC];
-    bd_gather(in.x, W.in_index.data(), B * BC, M::no_col, xg);
+    if constexpr (C % B == 0) {
+      bd_gather_floats(in.x, W.in_index.data(), C, xg, arch);
+    } else {
+      for (std::size_t b = 0; b < B; ++b) {
+        bd_gather_floats(in.x, W.in_index.data() + b * BC, M::real_cols(b), xg + b * BC, arch);
+        if (M::real_cols(b) < BC) xg[b * BC + BC - 1] = 0.0f;
+      }
+    }
     for (std::size_t b = 0; b < B; ++b) {
-      if (c) bd_gather(c, W.add_index.data() + b * BR, BR, M::no_row, cbuf);
+      if (c) bd_gather_floats(c, W.add_index.data() + b * BR, M::real_rows(b), cbuf, arch);
+      if (c && M::real_rows(b) < BR) cbuf[BR - 1] = 0.0f;  // a short block's one padding row
+      if (direct) {
+        matvec(W.block[b], block_input{xg + b * BC}, y + b * BR, c ? cbuf : nullptr, arch);
+        continue;
+      }
       matvec(W.block[b], block_input{xg + b * BC}, obuf, c ? cbuf : nullptr, arch);
       bd_scatter(obuf, W.out_index.data() + b * BR, M::real_rows(b), y);
     }
