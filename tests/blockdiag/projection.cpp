@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -111,6 +112,12 @@ TEST_CASE("block_diagonal projection: degenerate inputs") {
   CHECK(W->at(3, 7) == doctest::Approx(1.0f));
   CHECK(W->at(15, 2) == doctest::Approx(-2.0f));
   CHECK(W->at(0, 0) == doctest::Approx(0.5f));
+  // Non-finite weights (loaders reject them; pack() must still terminate, ordered).
+  auto bad = test::random_vector(R * C, 13);
+  bad[5] = std::numeric_limits<float>::quiet_NaN();
+  bad[17] = std::numeric_limits<float>::infinity();
+  W->pack(bad);
+  CHECK(std::isfinite(W->projection.retained_energy));
 }
 
 TEST_CASE("block_diagonal pack_permuted: given orders, invalid orders rejected") {

@@ -142,7 +142,7 @@ int run(const options& o, std::ostream& out) {
 template <std::size_t... Ns>
 int dispatch(const options& o, std::ostream& out, std::index_sequence<Ns...>) {
   int rc = 2;
-  ((o.layers == Ns + 1 ? (rc = run<Ns + 1>(o, out), true) : false) || ...);
+  (void)((o.layers == Ns + 1 ? (rc = run<Ns + 1>(o, out), true) : false) || ...);
   return rc;
 }
 

@@ -187,34 +187,33 @@ EMBER_KERNEL_BODY inline void bd_scatter(const float* src, const std::uint32_t* 
 // The whole kernel, any arch: gather the permuted input once (integer policies gather
 // the already quantized integers, so the one activation scale is shared), then per block
 // gather its addend, run the dense kernel on it and scatter its real rows (or, once
-// fold_permutation() made the outputs block-ordered, write them in place). Workspace on the stack: the gathered input (Blocks x block_cols elements) and two
-// block_rows float vectors.
+// fold_permutation() made the outputs block-ordered, write them in place). Workspace on
+// the stack: the gathered input (Blocks x block_cols elements), two block_rows floats.
 template <std::size_t B, class Q, std::size_t R, std::size_t C, class Arch>
 void bd_matvec(const packed_matrix<matvec::block_diagonal<B>, Q, R, C>& W, const input_buffer<Q, C>& in, float* y,
                const float* c, Arch arch) noexcept {
   using M = packed_matrix<matvec::block_diagonal<B>, Q, R, C>;
   constexpr std::size_t BR = M::block_rows, BC = M::block_cols;
   using block_input = input_buffer<Q, BC>;
-  alignas(64) float cbuf[BR], obuf[BR];
   // Folded outputs of equal blocks are contiguous: block b writes y[b * BR, (b + 1) * BR).
   const bool direct = (R % B == 0) && W.outputs_folded;
+  const auto blocks = [&](const auto& input_of) {
+    alignas(64) float cbuf[BR], obuf[BR];
+    for (std::size_t b = 0; b < B; ++b) {
+      if (c) bd_gather_floats(c, W.add_index.data() + b * BR, M::real_rows(b), cbuf, arch);
+      if (c && M::real_rows(b) < BR) cbuf[BR - 1] = 0.0f;  // a short block's one padding row
+      matvec(W.block[b], input_of(b), direct ? y + b * BR : obuf, c ? cbuf : nullptr, arch);
+      if (!direct) bd_scatter(obuf, W.out_index.data() + b * BR, M::real_rows(b), y);
+    }
+  };
   if constexpr (Q::is_integer) {
-    std::array<block_input, B> xb;  // value-initialised: the padding stays zero
+    std::array<block_input, B> xb;  // q{} zeroes the padding columns
     for (std::size_t b = 0; b < B; ++b) {
       const std::int32_t s = bd_gather(in.q.data(), W.in_index.data() + b * BC, M::real_cols(b), xb[b].q.data());
       xb[b].scale = in.scale;
       if constexpr (requires { xb[b].sum; }) xb[b].sum = s;
     }
-    for (std::size_t b = 0; b < B; ++b) {
-      if (c) bd_gather_floats(c, W.add_index.data() + b * BR, M::real_rows(b), cbuf, arch);
-      if (c && M::real_rows(b) < BR) cbuf[BR - 1] = 0.0f;  // a short block's one padding row
-      if (direct) {
-        matvec(W.block[b], xb[b], y + b * BR, c ? cbuf : nullptr, arch);
-        continue;
-      }
-      matvec(W.block[b], xb[b], obuf, c ? cbuf : nullptr, arch);
-      bd_scatter(obuf, W.out_index.data() + b * BR, M::real_rows(b), y);
-    }
+    blocks([&](std::size_t b) -> const block_input& { return xb[b]; });
   } else {
     alignas(64) float xg[B * BC];
     if constexpr (C % B == 0) {
@@ -222,19 +221,10 @@ void bd_matvec(const packed_matrix<matvec::block_diagonal<B>, Q, R, C>& W, const
     } else {
       for (std::size_t b = 0; b < B; ++b) {
         bd_gather_floats(in.x, W.in_index.data() + b * BC, M::real_cols(b), xg + b * BC, arch);
-        if (M::real_cols(b) < BC) xg[b * BC + BC - 1] = 0.0f;
+        if (M::real_cols(b) < BC) xg[b * BC + BC - 1] = 0.0f;  // a short block's padding column
       }
     }
-    for (std::size_t b = 0; b < B; ++b) {
-      if (c) bd_gather_floats(c, W.add_index.data() + b * BR, M::real_rows(b), cbuf, arch);
-      if (c && M::real_rows(b) < BR) cbuf[BR - 1] = 0.0f;  // a short block's one padding row
-      if (direct) {
-        matvec(W.block[b], block_input{xg + b * BC}, y + b * BR, c ? cbuf : nullptr, arch);
-        continue;
-      }
-      matvec(W.block[b], block_input{xg + b * BC}, obuf, c ? cbuf : nullptr, arch);
-      bd_scatter(obuf, W.out_index.data() + b * BR, M::real_rows(b), y);
-    }
+    blocks([&](std::size_t b) { return block_input{xg + b * BC}; });
   }
 }
 

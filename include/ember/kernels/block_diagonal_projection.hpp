@@ -61,9 +61,11 @@ struct dsu {
 struct problem {
   std::span<const float> m;
   std::size_t R, C, B;
+  // Squared weight; NaN and infinities count as 0 so that every comparison stays ordered.
   constexpr double w2(std::size_t r, std::size_t c) const {
     const double v = m[r * C + c];
-    return v * v;
+    const double v2 = v * v;
+    return v2 < 1e300 ? v2 : 0.0;
   }
 };
 
