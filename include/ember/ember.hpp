@@ -39,3 +39,8 @@
 #include "ember/kernels/fft_batch.hpp"
 #include "ember/kernels/circulant_projection.hpp"
 #include "ember/kernels/circulant.hpp"
+#include "ember/kernels/block_diagonal.hpp"
+#include "ember/kernels/block_diagonal_fold.hpp"
+#include "ember/cost/hw/pe_array.hpp"
+#include "ember/cost/pe_array_cost.hpp"
+#include "ember/cost/nets/block_diagonal_fc.hpp"

@@ -1,5 +1,5 @@
-// Matrix-vector structure policies (matvec::dense, matvec::circulant<K>) and skip
-// policies (skip::none, skip::delta): tags with the constexpr facts kernels and cost use.
+// Matrix-vector structure policies (matvec::dense, circulant<K>, block_diagonal<B>) and
+// skip policies (skip::none, skip::delta): tags with the constexpr facts kernels and cost use.
 #pragma once
 
 #include <bit>
@@ -12,7 +12,8 @@ namespace ember::matvec {
 /// Plain dense weights: y = W x, every weight stored.
 struct dense : matvec_tag {
   static constexpr std::size_t compression = 1;
-  static constexpr std::size_t block = 1;
+  static constexpr std::size_t block = 1;        // circulant block (cost::gemm::circulant_k)
+  static constexpr std::size_t diag_blocks = 1;  // diagonal blocks (cost::gemm::diag_blocks)
   static constexpr const char* name = "dense";
 };
 
@@ -25,7 +26,23 @@ struct circulant : matvec_tag {
                 "matvec::circulant<K>: K must be a power of two from 1 to 64");
   static constexpr std::size_t compression = K;
   static constexpr std::size_t block = K;
+  static constexpr std::size_t diag_blocks = 1;
   static constexpr const char* name = "circulant";
+};
+
+/// Permuted block-diagonal weights (Naous et al., UC Berkeley edge-inference design):
+/// W = P_r^T diag(W_1 .. W_Blocks) P_c, i.e. after a row and a column permutation only
+/// Blocks independent dense sub-matrices remain, each (Rows/Blocks) x (Cols/Blocks) (the
+/// first Rows % Blocks blocks get one row more, likewise for columns). Each block runs on
+/// the dense kernel of the quantization policy. block_diagonal<1> is dense.
+template <std::size_t Blocks>
+struct block_diagonal : matvec_tag {
+  static_assert(Blocks >= 1 && Blocks <= 4096,
+                "matvec::block_diagonal<Blocks>: Blocks must be from 1 to 4096");
+  static constexpr std::size_t compression = Blocks;
+  static constexpr std::size_t block = 1;  // not circulant: layers pass `block` as circulant_k
+  static constexpr std::size_t diag_blocks = Blocks;
+  static constexpr const char* name = "block_diagonal";
 };
 
 }  // namespace ember::matvec

@@ -17,7 +17,8 @@ enum class gemm_role : std::uint8_t {
   freq_real,     ///< products in the two purely real bins (0 and k/2)
   freq_complex,  ///< products in the k/2 - 1 complex bins, as real GEMMs of twice the size
   dft_out,       ///< k-point inverse real DFT of every output block
-  expanded       ///< block-circulant weights expanded into dense blocks on their way into the array
+  expanded,      ///< block-circulant weights expanded into dense blocks on their way into the array
+  diag_block     ///< equally shaped diagonal blocks of a block-diagonal GEMM (repeat counts them)
 };
 
 /// How an array runs a block-circulant GEMM.
@@ -70,15 +71,15 @@ constexpr std::uint64_t div_up(std::uint64_t a, std::uint64_t b) noexcept {
 /// Delta networks fetch and multiply only the non-zero delta columns: K -> ceil(z * K)
 /// (Neil et al., "Delta networks", ICML 2017; EdgeDRNN, Gao et al. 2020). z is clamped
 /// to [0, 1]; z = 0 leaves no work.
-constexpr std::uint64_t effective_k(const gemm& g) noexcept {
-  double z = g.density;
+constexpr std::uint64_t effective_cols(double z, std::uint64_t K) noexcept {
   if (!(z > 0.0)) return 0;  // also catches NaN
-  if (z >= 1.0) return g.K;
-  const double zk = z * double(g.K);
+  if (z >= 1.0) return K;
+  const double zk = z * double(K);
   auto k = std::uint64_t(zk);
   if (double(k) < zk) ++k;
   return k;
 }
+constexpr std::uint64_t effective_k(const gemm& g) noexcept { return effective_cols(g.density, g.K); }
 
 /// Lowers one workload GEMM.
 ///
@@ -98,8 +99,28 @@ constexpr std::uint64_t effective_k(const gemm& g) noexcept {
 /// circulant_k = 1 is the dense GEMM exactly. Delta density applies first, at block
 /// granularity for circulant layers (the non-zero columns are assumed to fill
 /// ceil(zK/k) whole blocks: the optimistic case).
+///
+/// Permuted block-diagonal weights (matvec::block_diagonal<B>, Naous et al.): B
+/// independent GEMMs, block b of (N/B or N/B + 1) x (K/B or K/B + 1); the blocks come in
+/// at most three shape classes, each one part whose repeat counts its blocks. Delta density
+/// applies to each block's columns. The permutations are free (gathers, no MACs).
 constexpr lowered_gemm lower(const gemm& g) noexcept {
   lowered_gemm out{};
+  if (g.diag_blocks > 1) {
+    const std::uint64_t B = g.diag_blocks, n = g.N / B, a = g.N % B, k = g.K / B, c = g.K % B;
+    out.stored_weights = g.stored_weights();
+    const auto push = [&](std::uint64_t rows, std::uint64_t cols, std::uint64_t count) {
+      const std::uint64_t kk = effective_cols(g.density, cols);
+      if (g.M == 0 || rows == 0 || kk == 0 || count == 0 || g.repeat == 0) return;
+      out.parts[out.count++] = mapped_gemm{g.M, rows, kk, g.weight_bits, g.act_bits, g.repeat * count, gemm_role::diag_block};
+    };
+    const std::uint64_t both = a < c ? a : c;
+    push(n + 1, k + 1, both);
+    if (a > c) push(n + 1, k, a - c);
+    else push(n, k + 1, c - a);
+    push(n, k, B - (a > c ? a : c));
+    return out;
+  }
   const std::uint64_t M = g.M, N = g.N, K = effective_k(g);
   const std::uint64_t k = g.circulant_k == 0 ? 1 : g.circulant_k;
   const std::uint64_t rep = g.repeat;

@@ -17,13 +17,24 @@ struct gemm {
   std::size_t circulant_k = 1;  ///< block-circulant block size (1 = dense)
   double density = 1.0;         ///< fraction of the K columns used (delta networks)
   std::size_t repeat = 1;       ///< times per inference (e.g. once per time step)
+  /// Permuted block-diagonal blocks (matvec::block_diagonal<B>; 1 = dense): only B
+  /// diagonal blocks of about N/B x K/B are stored and multiplied. Not combined with
+  /// circulant_k > 1 (one structure per matrix).
+  std::size_t diag_blocks = 1;
 
   /// Multiply-accumulates as a dense product would count them (before compression).
   constexpr double dense_macs() const noexcept {
     return double(M) * double(N) * double(K) * double(repeat);
   }
-  /// Weights stored (circulant blocks keep one vector of K per K x K block).
-  constexpr std::size_t stored_weights() const noexcept { return N * K / circulant_k; }
+  /// Weights stored (circulant blocks keep one vector of K per K x K block; block-diagonal
+  /// keeps the blocks, the first N % B / K % B of them one row / column larger).
+  constexpr std::size_t stored_weights() const noexcept {
+    if (diag_blocks > 1) {
+      const std::size_t B = diag_blocks, n = N / B, a = N % B, k = K / B, c = K % B;
+      return B * n * k + n * c + k * a + (a < c ? a : c);
+    }
+    return N * K / circulant_k;
+  }
   constexpr std::size_t weight_bytes() const noexcept {
     return (stored_weights() * weight_bits + 7) / 8;
   }
@@ -89,6 +100,16 @@ struct layer_workload {
     return s;
   }
 };
+
+/// The gemm of one matrix of a layer with policy bundle P (ember::policy<...>): bits and
+/// structure (circulant_k, diag_blocks) come from P, so layers need not spell them.
+/// Example: `w.add(cost::gemm_for<P>(seq_len, 4 * H, In))`.
+template <class P>
+constexpr gemm gemm_for(std::size_t M, std::size_t N, std::size_t K, std::size_t repeat = 1) noexcept {
+  gemm g{M, N, K, P::weight_bits, P::act_bits, P::matvec::block, 1.0, repeat};
+  if constexpr (requires { P::matvec::diag_blocks; }) g.diag_blocks = P::matvec::diag_blocks;
+  return g;
+}
 
 /// A model's workload: one entry per layer, in order.
 template <std::size_t Layers>

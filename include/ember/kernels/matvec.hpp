@@ -7,6 +7,8 @@
 
 #include "ember/core/concepts.hpp"
 #include "ember/kernels/circulant.hpp"
+#include "ember/kernels/block_diagonal.hpp"
+#include "ember/kernels/block_diagonal_fold.hpp"
 #include "ember/kernels/dense_f32.hpp"
 #include "ember/kernels/dense_s16.hpp"
 #include "ember/kernels/dense_s8.hpp"
