@@ -165,3 +165,22 @@ TEST_CASE("layers: step() and forward() allocate nothing") {
   l1->reset();
   CHECK(allocations.load() == before);
 }
+
+TEST_CASE("layers: visit_projections reaches every matrix with its input") {
+  auto l = std::make_unique<lstm<5, 7, policy<quant::int8>, 3>>();
+  std::size_t n = 0, rows = 0;
+  l->visit_projections([&](auto& proj, auto&) {
+    ++n;
+    rows += std::remove_cvref_t<decltype(proj)>::rows;
+  });
+  CHECK(n == 6);
+  CHECK(rows == 6 * 28);
+  auto s = std::make_unique<sru<5, 7, policy<>, 2>>();
+  n = 0;
+  s->visit_projections([&](auto&, auto&) { ++n; });
+  CHECK(n == 2);
+  dense<3, 4> d;
+  n = 0;
+  d.visit_projections([&](auto& proj, auto&) { n += std::remove_cvref_t<decltype(proj)>::cols; });
+  CHECK(n == 3);
+}

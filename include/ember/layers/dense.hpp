@@ -44,6 +44,12 @@ class dense {
     projection::reset_input(in_x_);
   }
 
+  /// f(projection, its input): where skip knobs (delta thresholds) and statistics live.
+  template <class F>
+  void visit_projections(F&& f) {
+    f(w_, in_x_);
+  }
+
   template <arch_tag Arch = simd::native>
   void step(std::span<const float, In> x, std::span<float, Out> y, Arch arch = {}) noexcept {
     projection::prepare(x, in_x_, arch);

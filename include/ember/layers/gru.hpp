@@ -60,6 +60,12 @@ class gru_cell {
   std::span<float, H> state(std::size_t) noexcept { return h_.span(); }
   std::span<const float, H> state(std::size_t) const noexcept { return h_.span(); }
   std::span<const float, H> output() const noexcept { return h_.span(); }
+  /// f(projection, its input) for W_ih then W_hh (skip knobs and statistics live there).
+  template <class F>
+  void visit_projections(F&& f) {
+    f(ih_, in_x_);
+    f(hh_, in_h_);
+  }
 
   template <class Arch>
   void project(const float* x, float* g, Arch arch) noexcept {

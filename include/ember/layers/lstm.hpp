@@ -63,6 +63,12 @@ class lstm_cell {
   std::span<float, H> state(std::size_t k) noexcept { return k == 0 ? h_.span() : c_.span(); }
   std::span<const float, H> state(std::size_t k) const noexcept { return k == 0 ? h_.span() : c_.span(); }
   std::span<const float, H> output() const noexcept { return h_.span(); }
+  /// f(projection, its input) for W_ih then W_hh (skip knobs and statistics live there).
+  template <class F>
+  void visit_projections(F&& f) {
+    f(ih_, in_x_);
+    f(hh_, in_h_);
+  }
 
   /// g = W_ih x + (b_ih + b_hh): both biases enter once, with the input projection.
   template <class Arch>

@@ -58,6 +58,11 @@ class sru_cell {
   std::span<float, H> state(std::size_t) noexcept { return c_.span(); }
   std::span<const float, H> state(std::size_t) const noexcept { return c_.span(); }
   std::span<const float, H> output() const noexcept { return h_.span(); }
+  /// f(projection, its input) for W (skip knobs and statistics live there).
+  template <class F>
+  void visit_projections(F&& f) {
+    f(w_, in_x_);
+  }
 
   template <class Arch>
   void project(const float* x, float* g, Arch arch) noexcept {

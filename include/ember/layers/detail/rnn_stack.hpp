@@ -24,6 +24,7 @@ namespace detail {
 ///   template <size_t Level> static params()      its parameters under PyTorch names
 ///   set_param(j, span), reset(), state(k)        k < state_vectors: (h, c) for LSTM
 ///   output()                                     the last output h
+///   visit_projections(f)                         f(projection, input) for each matrix
 ///   project(x, g, arch)                          g = input projection of one step
 ///   project_chunk(xs, n, g, arch)                g[t] = input projection of step t < n
 ///   recur(g, xs, n, ys, arch)                    n recurrent steps from g (and the inputs
@@ -90,6 +91,13 @@ class rnn_stack {
     std::span<const float, H> r = c0_.output();
     for_level(level, [&](const auto& c) { r = c.output(); });
     return r;
+  }
+
+  /// f(projection, its input) for every matrix of every level, level 0 first: the hook
+  /// for skip-policy knobs (delta thresholds) and statistics (propagated columns).
+  template <class F>
+  void visit_projections(F&& f) {
+    for_each_level([&](auto& c, std::size_t) { c.visit_projections(f); });
   }
 
   /// One time step: y = h_t of the top level; state kept inside.
