@@ -6,6 +6,7 @@
 #include <span>
 
 #include "ember/core/concepts.hpp"
+#include "ember/kernels/dense_bitplane.hpp"
 #include "ember/kernels/dense_f32.hpp"
 #include "ember/kernels/dense_s16.hpp"
 #include "ember/kernels/dense_s8.hpp"
