@@ -10,6 +10,7 @@
 #include "ember/kernels/dense_f32.hpp"
 #include "ember/kernels/dense_s16.hpp"
 #include "ember/kernels/dense_s8.hpp"
+#include "ember/kernels/dense_shared.hpp"
 #include "ember/kernels/packed_matrix.hpp"
 #include "ember/kernels/quantize.hpp"
 #include "ember/simd/arch.hpp"
