@@ -16,7 +16,9 @@ enum class gemm_role : std::uint8_t {
   dft_in,        ///< k-point real DFT of every input block (rows = M * K/k blocks)
   freq_real,     ///< products in the two purely real bins (0 and k/2)
   freq_complex,  ///< products in the k/2 - 1 complex bins, as real GEMMs of twice the size
-  dft_out        ///< k-point inverse real DFT of every output block
+  dft_out,       ///< k-point inverse real DFT of every output block
+  codebook       ///< weight sharing: each output's per-cluster sums times the centroids
+                 ///< (M = outputs, N = 1, K = clusters), done where the sums are kept
 };
 
 /// One GEMM as the hardware runs it: SCALE-Sim's M, N, K after compression.
@@ -25,17 +27,21 @@ struct mapped_gemm {
   unsigned weight_bits = 32, act_bits = 32;
   std::uint64_t repeat = 1;
   gemm_role role = gemm_role::dense;
+  /// What one MAC is (cost/energy.hpp: mac_pj): a multiply, a sign-add, XNOR-popcount, or
+  /// (codebook) the addition of an activation into its cluster's sum.
+  quant::weight_format format = quant::weight_format::uniform;
 
   constexpr double macs() const noexcept {
     return double(M) * double(N) * double(K) * double(repeat);
   }
 };
 
-/// Up to four GEMMs per workload GEMM (dense: one; circulant k >= 4: four).
+/// Up to five GEMMs per workload GEMM (dense: one; circulant k >= 4: four; codebook: +1).
 struct lowered_gemm {
-  std::array<mapped_gemm, 4> parts{};
+  std::array<mapped_gemm, 5> parts{};
   std::size_t count = 0;
   std::uint64_t stored_weights = 0;  ///< weights kept on chip (N*K/k, plus the DFT matrices)
+  std::uint64_t codebook_bytes = 0;  ///< fp32 centroids stored beside codebook labels
 
   constexpr double macs() const noexcept {
     double s = 0;
@@ -80,18 +86,32 @@ constexpr std::uint64_t effective_k(const gemm& g) noexcept {
 /// circulant_k = 1 is the dense GEMM exactly. Delta density applies first, at block
 /// granularity for circulant layers (the non-zero columns are assumed to fill
 /// ceil(zK/k) whole blocks: the optimistic case).
+///
+/// Weight sharing (format codebook; Verhelst & Moons, "Embedded deep neural network
+/// processing", IEEE SSC Magazine 2017): the product itself only adds each activation into
+/// one of `clusters` sums per output (its MACs are additions), then a `codebook` part
+/// multiplies each output's sums by the centroids: M*N*clusters fp32 MACs, in place.
 constexpr lowered_gemm lower(const gemm& g) noexcept {
   lowered_gemm out{};
   const std::uint64_t M = g.M, N = g.N, K = effective_k(g);
   const std::uint64_t k = g.circulant_k == 0 ? 1 : g.circulant_k;
   const std::uint64_t rep = g.repeat;
+  const bool shared = g.format == quant::weight_format::codebook && g.clusters > 0;
+  out.codebook_bytes = k == 1 ? g.codebook_bytes() : 0;
+  // A block-circulant matrix stores frequency-domain values, not signs or labels: its
+  // parts are costed as uniform multiplies whatever the format.
+  const quant::weight_format fmt = k == 1 ? g.format : quant::weight_format::uniform;
   auto push = [&](std::uint64_t m, std::uint64_t n, std::uint64_t kk, gemm_role r) {
     if (m == 0 || n == 0 || kk == 0 || rep == 0) return;
-    out.parts[out.count++] = mapped_gemm{m, n, kk, g.weight_bits, g.act_bits, rep, r};
+    out.parts[out.count++] = mapped_gemm{m, n, kk, g.weight_bits, g.act_bits, rep, r, fmt};
   };
   if (k == 1) {
     out.stored_weights = std::uint64_t(g.N) * std::uint64_t(g.K);
     push(M, N, K, gemm_role::dense);
+    if (shared && K > 0 && out.count > 0) {
+      out.parts[out.count++] = mapped_gemm{M * N, 1, g.clusters, 32, g.act_bits, rep, gemm_role::codebook,
+                                           quant::weight_format::uniform};
+    }
     return out;
   }
   const std::uint64_t p = detail::div_up(g.N, k), q_all = detail::div_up(g.K, k);
@@ -103,6 +123,13 @@ constexpr lowered_gemm lower(const gemm& g) noexcept {
   if (k >= 4) push(M * (k / 2 - 1), 2 * p, 2 * q, gemm_role::freq_complex);
   push(M * p, k, k, gemm_role::dft_out);
   return out;
+}
+
+/// Bytes a workload GEMM keeps on chip: its stored weights at weight_bits, plus the
+/// codebook of a weight-shared matrix.
+constexpr std::uint64_t stored_weight_bytes(const gemm& g) noexcept {
+  const lowered_gemm l = lower(g);
+  return (l.stored_weights * g.weight_bits + 7) / 8 + l.codebook_bytes;
 }
 
 }  // namespace ember::cost
