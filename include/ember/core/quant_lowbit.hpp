@@ -63,18 +63,17 @@ using ternary = ternary_weights<8>;  ///< W2A8 (ternary): add/subtract only
 using ternary_ternary = ternary_weights<2>;  ///< ternary weights and activations (TNN), popcount
 
 /// Weight sharing (Verhelst & Moons; Han et al., Deep Compression): the weights of one
-/// matrix are clustered by 1-D k-means into Clusters centroids (fp32) at pack time
-/// (k-means++ seeding from Seed, then Lloyd to convergence: deterministic), and each
-/// weight is stored as a 4-bit label. The matvec forms the Clusters products c_k x_j once
-/// per input column and adds the labelled one per weight: Clusters * Cols multiplies
-/// instead of Rows * Cols. Activations stay fp32.
-template <std::size_t Clusters = 16, std::uint64_t Seed = 0x9e3779b97f4a7c15ULL>
+/// matrix are clustered by 1-D k-means into Clusters fp32 centroids at pack time
+/// (kernels/kmeans.hpp: Lloyd from the exact optimum of a 512-bin histogram; deterministic,
+/// no random seed) and each weight is stored as a 4-bit label. The matvec forms the
+/// products c_k x_j once per input column (per 128-row pass) and adds the labelled one per
+/// weight: Clusters * Cols multiplies per pass instead of Rows * Cols. Activations stay fp32.
+template <std::size_t Clusters = 16>
 struct shared : quant_tag {
   static_assert(Clusters >= 2 && Clusters <= 16,
                 "quant::shared<Clusters>: 2 to 16 clusters (labels are stored in 4 bits)");
   static constexpr weight_format format = weight_format::codebook;
   static constexpr std::size_t clusters = Clusters;
-  static constexpr std::uint64_t seed = Seed;
   /// Bits a label needs (the cost model's weight width); the CPU layout stores 4.
   static constexpr unsigned label_bits = Clusters <= 2 ? 1 : Clusters <= 4 ? 2 : Clusters <= 8 ? 3 : 4;
   static constexpr unsigned weight_bits = label_bits, act_bits = 32;

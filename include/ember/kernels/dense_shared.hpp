@@ -21,9 +21,9 @@ namespace ember::kernels {
 /// Layout: a sorted codebook of 16 floats (Clusters centroids, then zeros) and panels of
 /// 16 rows; a panel is one 64-byte block per 8 columns, dword r of block g holding the
 /// labels of row r, columns 8 g + j, in bits 4 j .. 4 j + 3 (padding labels are 0).
-template <std::size_t K, std::uint64_t Seed, std::size_t R, std::size_t C>
-struct packed_matrix<matvec::dense, quant::shared<K, Seed>, R, C> {
-  using quant = quant::shared<K, Seed>;
+template <std::size_t K, std::size_t R, std::size_t C>
+struct packed_matrix<matvec::dense, quant::shared<K>, R, C> {
+  using quant = quant::shared<K>;
   static_assert(R > 0 && C > 0, "ember::kernels::packed_matrix: shapes must be non-zero");
   static constexpr std::size_t rows = R, cols = C;
   static constexpr std::size_t groups = ceil_div(C, 8);
@@ -35,12 +35,12 @@ struct packed_matrix<matvec::dense, quant::shared<K, Seed>, R, C> {
   std::size_t used = 0;  ///< distinct centroids (< K only if W has fewer distinct values)
   unsigned iterations = 0;
 
-  /// Clusters the weights (kernels::kmeans_1d, seeded by Seed), labels each weight with
+  /// Clusters the weights (kernels::kmeans_1d), labels each weight with
   /// its nearest centroid (ties to the smaller) and reports the codebook error: max and
   /// relative Frobenius error of W against its centroids. Non-finite weights stay out of
   /// the fit: NaN takes the label nearest 0, +-Inf the extreme ones (counted as saturated).
   constexpr quant_report pack(std::span<const float> m) noexcept {
-    const auto fit = kmeans_1d<K>(m.first(R * C), Seed);
+    const auto fit = kmeans_1d<K>(m.first(R * C));
     used = fit.used;
     iterations = fit.iterations;
     sorted_centroids s;
@@ -71,13 +71,13 @@ struct packed_matrix<matvec::dense, quant::shared<K, Seed>, R, C> {
 };
 
 /// Activations stay fp32: the buffer is a view of the caller's vector.
-template <std::size_t K, std::uint64_t Seed, std::size_t N>
-struct input_buffer<quant::shared<K, Seed>, N> {
+template <std::size_t K, std::size_t N>
+struct input_buffer<quant::shared<K>, N> {
   const float* x = nullptr;
 };
 
-template <std::size_t K, std::uint64_t Seed, std::size_t N, class Arch>
-void prepare(std::span<const float, N> x, input_buffer<quant::shared<K, Seed>, N>& in, Arch) noexcept {
+template <std::size_t K, std::size_t N, class Arch>
+void prepare(std::span<const float, N> x, input_buffer<quant::shared<K>, N>& in, Arch) noexcept {
   in.x = x.data();
 }
 
@@ -87,9 +87,9 @@ inline constexpr std::size_t shared_pass_rows = 8 * panel_rows;
 /// Scalar twin, in the order of the vector kernels: per pass of up to 128 rows and per
 /// column j, the 16 products codebook[k] * x_j (one rounding each), then for each row
 /// acc += product[label] in column order; y = acc + c. No fused multiply-add anywhere.
-template <std::size_t K, std::uint64_t Seed, std::size_t R, std::size_t C>
-void matvec(const packed_matrix<matvec::dense, quant::shared<K, Seed>, R, C>& W,
-            const input_buffer<quant::shared<K, Seed>, C>& in, float* y, const float* c, simd::common) noexcept {
+template <std::size_t K, std::size_t R, std::size_t C>
+void matvec(const packed_matrix<matvec::dense, quant::shared<K>, R, C>& W,
+            const input_buffer<quant::shared<K>, C>& in, float* y, const float* c, simd::common) noexcept {
   for (std::size_t r0 = 0; r0 < R; r0 += shared_pass_rows) {
     const std::size_t n = R - r0 < shared_pass_rows ? R - r0 : shared_pass_rows;
     float acc[shared_pass_rows] = {};
@@ -153,16 +153,16 @@ shared_args make_shared_args(const packed_matrix<matvec::dense, Q, R, C>& W, con
 }  // namespace detail
 
 /// x86: vpermps lookups of the per-column product table (AVX2: two 8-entry halves).
-template <std::size_t K, std::uint64_t Seed, std::size_t R, std::size_t C>
-void matvec(const packed_matrix<matvec::dense, quant::shared<K, Seed>, R, C>& W,
-            const input_buffer<quant::shared<K, Seed>, C>& in, float* y, const float* c,
+template <std::size_t K, std::size_t R, std::size_t C>
+void matvec(const packed_matrix<matvec::dense, quant::shared<K>, R, C>& W,
+            const input_buffer<quant::shared<K>, C>& in, float* y, const float* c,
             const simd::avx2& arch) noexcept {
   detail::shared_matvec(detail::make_shared_args(W, in), y, c, arch);
 }
 #  if EMBER_HAS_AVX512BW
-template <std::size_t K, std::uint64_t Seed, std::size_t R, std::size_t C>
-void matvec(const packed_matrix<matvec::dense, quant::shared<K, Seed>, R, C>& W,
-            const input_buffer<quant::shared<K, Seed>, C>& in, float* y, const float* c,
+template <std::size_t K, std::size_t R, std::size_t C>
+void matvec(const packed_matrix<matvec::dense, quant::shared<K>, R, C>& W,
+            const input_buffer<quant::shared<K>, C>& in, float* y, const float* c,
             const simd::avx512& arch) noexcept {
   detail::shared_matvec(detail::make_shared_args(W, in), y, c, arch);
 }
