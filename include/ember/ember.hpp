@@ -30,3 +30,8 @@
 #include "ember/cost/epiphany_fits.hpp"
 #include "ember/cost/nets/alexnet.hpp"
 #include "ember/cost/nets/googlenet.hpp"
+#include "ember/core/quant_format.hpp"
+#include "ember/core/quant_lowbit.hpp"
+#include "ember/kernels/kmeans.hpp"
+#include "ember/kernels/dense_bitplane.hpp"
+#include "ember/kernels/dense_shared.hpp"

@@ -1,5 +1,5 @@
-// Accumulator headroom of the sign-add kernels at Q::max_reduction: every weight -1, every
-// activation at +-127, so the kernels' int32 partial sums reach their proven bound.
+// Accumulator headroom of the int8-activation kernels at Q::max_reduction: every weight -1,
+// every activation at +-127, so the kernels' int32 partial sums reach their proven bound.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -20,29 +20,33 @@ void check_extreme() {
   static_assert(C == std::size_t{1} << 23);
   using M = kernels::packed_matrix<matvec::dense, Q, R, C>;
   auto W = std::make_unique<M>();
-  W->pack(std::vector<float>(R * C, -1.0f));  // binary: sign plane all set; ternary: all -1
-  REQUIRE(W->scale[0] == 1.0f);
   auto in = std::make_unique<kernels::input_buffer<Q, C>>();
-  for (const float sign : {-1.0f, 1.0f}) {
-    const std::vector<float> x(C, sign);
-    float ref = 0, got = 0;
-    kernels::prepare(std::span<const float, C>(x.data(), C), *in, simd::common{});
-    kernels::matvec(*W, *in, &ref, nullptr, simd::common{});
-    // sum_j (-1) * (sign * 127) = -sign * 127 * 2^23 (exact in float), times 1/127 per input
-    CHECK(double(ref) == doctest::Approx(-double(sign) * double(C)).epsilon(1e-7));
-    std::apply([&](auto... archs) {
-      ([&](auto arch) {
-        CAPTURE(arch.name());
-        kernels::prepare(std::span<const float, C>(x.data(), C), *in, arch);
-        kernels::matvec(*W, *in, &got, nullptr, arch);
-        CHECK(got == ref);
-      }(archs), ...);
-    }, test::vector_archs{});
+  // +1 weights are the largest offset-binary fields (u = 1 binary, 2 ternary): the dot
+  // kernels' int32 sums reach 127 K (binary, then doubled) and 254 K (ternary).
+  for (const float wsign : {1.0f, -1.0f}) {
+    W->pack(std::vector<float>(R * C, wsign));
+    REQUIRE(W->scale[0] == 1.0f);
+    for (const float sign : {-1.0f, 1.0f}) {
+      const std::vector<float> x(C, sign);
+      float ref = 0, got = 0;
+      kernels::prepare(std::span<const float, C>(x.data(), C), *in, simd::common{});
+      kernels::matvec(*W, *in, &ref, nullptr, simd::common{});
+      // sum_j wsign * (sign * 127) = +-127 * 2^23 (exact in float), times 1/127 per input
+      CHECK(double(ref) == doctest::Approx(double(wsign) * double(sign) * double(C)).epsilon(1e-7));
+      std::apply([&](auto... archs) {
+        ([&](auto arch) {
+          CAPTURE(arch.name());
+          kernels::prepare(std::span<const float, C>(x.data(), C), *in, arch);
+          kernels::matvec(*W, *in, &got, nullptr, arch);
+          CHECK(got == ref);
+        }(archs), ...);
+      }, test::vector_archs{});
+    }
   }
 }
 }  // namespace
 
-TEST_CASE("sign-add matvec at max_reduction = 2^23 columns: exact at the int32 bound") {
+TEST_CASE("int8-activation matvec (b1, t2) at max_reduction = 2^23 columns: exact at the int32 bound") {
   check_extreme<quant::binary>();
   check_extreme<quant::ternary>();
 }

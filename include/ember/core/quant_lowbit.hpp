@@ -13,8 +13,10 @@ namespace ember::quant {
 
 /// Weights in {-1, +1} (Format binary) or {-1, 0, +1} (ternary) times a per-row scale,
 /// stored as bit planes: a sign plane, plus a non-zero plane for ternary. Activations:
-///  - ActBits = 8: int8, symmetric per-vector scale (as quant::int8); the kernel only adds
-///    and subtracts activations (sign-add), exact in int32;
+///  - ActBits = 8: int8, symmetric per-vector scale (as quant::int8); sum q x is exact in
+///    int32. Hardware adds or subtracts each activation (sign-add: no multiplier, as the
+///    cost model charges it); on x86 the int8 dot-product kernels run it on offset-binary
+///    fields (u = (q + 1) / 2 in 1 bit, q + 1 in 2 bits), the fastest exact path there;
 ///  - ActBits = 1: binary, sign(x) times beta = mean |x| (XNOR-Net, Rastegari et al. 2016);
 ///    the kernel is XNOR (XOR) and popcount;
 ///  - ActBits = 2: ternary, sign(x) [|x| > 0.7 mean |x|] times the mean |x| of the kept
@@ -35,7 +37,7 @@ struct bitplane : quant_tag {
   static constexpr scale_kind scale = scale_kind::per_row;
   static constexpr bool ternary_weights = Format == weight_format::ternary;
   static constexpr bool ternary_acts = ActBits == 2;
-  /// Popcount kernels (both operands are bit planes) instead of sign-add on int8.
+  /// Popcount kernels (both operands are bit planes) instead of the int8 dot kernels.
   static constexpr bool popcount = ActBits <= 2;
   static constexpr std::int32_t weight_qmax = 1;
   static constexpr std::int32_t act_qmax = ActBits == 8 ? 127 : 1;
@@ -43,9 +45,9 @@ struct bitplane : quant_tag {
   using weight_type = std::int8_t;
   using act_type = std::int8_t;
   using accum_type = std::int32_t;
-  /// int8 activations: the sign-add kernel sums the activations under the sign plane and
-  /// doubles that sum (|2 sum| <= 254 K < 2^31 for K <= 2^23). Popcount kernels count
-  /// bits (<= K); 2^24 keeps every row sum exactly representable as a float too.
+  /// int8 activations: the dot kernels sum u x with u <= 2 (|sum| <= 254 K < 2^31 for
+  /// K <= 2^23; binary doubles a sum of u = 1 terms, the same bound). Popcount kernels
+  /// count bits (<= K); 2^24 keeps every row sum exactly representable as a float too.
   static constexpr std::size_t max_reduction = ActBits == 8 ? (std::size_t{1} << 23) : (std::size_t{1} << 24);
   static constexpr const char* name = Format == weight_format::binary
                                           ? (ActBits == 8 ? "b1" : ActBits == 1 ? "b1a1" : "b1a2")
@@ -57,9 +59,9 @@ using binary_weights = bitplane<weight_format::binary, ActBits>;
 template <unsigned ActBits = 8>
 using ternary_weights = bitplane<weight_format::ternary, ActBits>;
 
-using binary = binary_weights<8>;    ///< W1A8: +-1 weights, int8 activations, sign-add
+using binary = binary_weights<8>;    ///< W1A8: +-1 weights, int8 activations (sign-add)
 using xnor = binary_weights<1>;      ///< W1A1: XNOR-Net, XNOR-popcount
-using ternary = ternary_weights<8>;  ///< W2A8 (ternary): add/subtract only
+using ternary = ternary_weights<8>;  ///< W2A8 (ternary): add / subtract
 using ternary_ternary = ternary_weights<2>;  ///< ternary weights and activations (TNN), popcount
 
 /// Weight sharing (Verhelst & Moons; Han et al., Deep Compression): the weights of one

@@ -1,5 +1,5 @@
-// Dense matvec for binary and ternary weights (quant::bitplane): sign / non-zero bit planes
-// in 16-row panels, sign-add against int8 or popcount against bit-plane activations.
+// Dense matvec for binary and ternary weights (quant::bitplane) in 16-row panels: offset-
+// binary fields on the int8 dot kernels, or sign / non-zero bit planes with popcount.
 #pragma once
 
 #include <cstddef>
@@ -19,11 +19,14 @@
 
 namespace ember::kernels {
 
-/// Layout: panels of 16 rows; a panel is `blocks` groups of `planes` bit blocks (the sign
-/// plane, then for ternary the non-zero plane). A block holds 16 rows x block_cols
-/// columns, bit block_cols * r + t = plane(r, block_cols * b + t): block_cols = 4 (one
-/// 8-byte mask per column quad, vpdpbusd's byte order) for int8 activations, 32 (one
-/// dword per row, 64 bytes) for the popcount kernels. Padding bits are 0.
+/// Layout: panels of 16 rows.
+/// - int8 activations: dense_s8's byte layout, so the vpdpbusd kernels of int8 / int4 /
+///   int2 run it: 64-byte blocks of 16 rows x 4 columns, QPB = 8 / Bits column quads per
+///   block in Bits-bit fields, weights in offset binary: u = (q + 1) / 2 in 1 bit (binary)
+///   or u = q + 1 in 2 bits (ternary); the kernel subtracts the activations' sum.
+/// - popcount kernels: `blocks` groups of `planes` 64-byte bit blocks (the sign plane, then
+///   for ternary the non-zero plane); dword r of a block holds plane(r, 32 b + t) in bit t.
+/// Padding fields and bits are 0 (their activations are 0 too).
 template <quant::weight_format F, unsigned A, std::size_t R, std::size_t C>
 struct packed_matrix<matvec::dense, quant::bitplane<F, A>, R, C> {
   using quant = quant::bitplane<F, A>;
@@ -33,12 +36,14 @@ struct packed_matrix<matvec::dense, quant::bitplane<F, A>, R, C> {
                 "quantization can sum without overflow (Q::max_reduction)");
   static constexpr std::size_t rows = R, cols = C;
   static constexpr bool ternary = quant::ternary_weights;
-  static constexpr std::size_t planes = ternary ? 2 : 1;
-  static constexpr std::size_t block_cols = quant::popcount ? 32 : 4;
-  static constexpr std::size_t block_bytes = panel_rows * block_cols / 8;
+  static constexpr bool byte_layout = !quant::popcount;
+  static constexpr unsigned bits = quant::weight_bits;  // field width of the byte layout
+  static constexpr std::size_t quads_per_block = 8 / bits;
+  static constexpr std::size_t planes = byte_layout ? 1 : (ternary ? 2 : 1);
+  static constexpr std::size_t block_cols = byte_layout ? 4 * quads_per_block : 32;
   static constexpr std::size_t blocks = ceil_div(C, block_cols);
   static constexpr std::size_t panels = ceil_div(R, panel_rows);
-  static constexpr std::size_t panel_bytes = blocks * planes * block_bytes;
+  static constexpr std::size_t panel_bytes = blocks * planes * 64;
 
   aligned_array<std::uint8_t, panels * panel_bytes> w{};
   aligned_array<float, panels * panel_rows> scale{};           // alpha per row; 0 on padding rows
@@ -87,22 +92,33 @@ struct packed_matrix<matvec::dense, quant::bitplane<F, A>, R, C> {
 
   /// Weight (r, c) in {-1, 0, +1}.
   constexpr std::int32_t q(std::size_t r, std::size_t c) const noexcept {
-    const bool neg = bit(r, c, 0);
-    if constexpr (ternary) {
-      if (!bit(r, c, 1)) return 0;
+    if constexpr (byte_layout) {
+      const std::int32_t u = (w[byte_index(r, c, 0)] >> bit_index(r, c)) & ((1u << bits) - 1);
+      return ternary ? u - 1 : 2 * u - 1;
+    } else {
+      const bool neg = bit(r, c, 0);
+      if constexpr (ternary) {
+        if (!bit(r, c, 1)) return 0;
+      }
+      return neg ? -1 : 1;
     }
-    return neg ? -1 : 1;
   }
   /// Dequantized weight (r, c).
   constexpr float at(std::size_t r, std::size_t c) const noexcept { return float(q(r, c)) * scale[r]; }
 
-  /// Byte and bit of plane `pl` at (r, c).
+  /// Byte holding (r, c) in plane `pl`, and the position of its field or bit in it.
   static constexpr std::size_t byte_index(std::size_t r, std::size_t c, std::size_t pl) noexcept {
-    const std::size_t b = (r % panel_rows) * block_cols + c % block_cols;
-    return (r / panel_rows) * panel_bytes + ((c / block_cols) * planes + pl) * block_bytes + b / 8;
+    const std::size_t panel = (r / panel_rows) * panel_bytes;
+    if constexpr (byte_layout) {
+      return panel + (c / block_cols) * 64 + (r % panel_rows) * 4 + c % 4;
+    } else {
+      const std::size_t b = (r % panel_rows) * block_cols + c % block_cols;
+      return panel + ((c / block_cols) * planes + pl) * 64 + b / 8;
+    }
   }
   static constexpr unsigned bit_index(std::size_t r, std::size_t c) noexcept {
-    return unsigned(((r % panel_rows) * block_cols + c % block_cols) % 8);
+    if constexpr (byte_layout) return unsigned((c / 4) % quads_per_block) * bits;
+    else return unsigned(((r % panel_rows) * block_cols + c % block_cols) % 8);
   }
 
  private:
@@ -110,10 +126,16 @@ struct packed_matrix<matvec::dense, quant::bitplane<F, A>, R, C> {
     return (w[byte_index(r, c, pl)] >> bit_index(r, c)) & 1u;
   }
   constexpr void set(std::size_t r, std::size_t c, std::int32_t v) noexcept {
-    const auto put = [&](std::size_t pl) { w[byte_index(r, c, pl)] |= std::uint8_t(1u << bit_index(r, c)); };
-    if (v < 0) put(0);
-    if constexpr (ternary) {
-      if (v != 0) put(1);
+    const auto put = [&](std::size_t pl, unsigned u) {
+      w[byte_index(r, c, pl)] |= std::uint8_t(u << bit_index(r, c));
+    };
+    if constexpr (byte_layout) {
+      put(0, unsigned(ternary ? v + 1 : (v + 1) / 2));
+    } else {
+      if (v < 0) put(0, 1);
+      if constexpr (ternary) {
+        if (v != 0) put(1, 1);
+      }
     }
   }
 };
@@ -173,9 +195,9 @@ EMBER_ALWAYS_INLINE void bitplane_panels(const bitplane_args& g, float* y, const
       acc[i] = m - 2 * acc[i];
     }
   } else {
-    simd::x86::signadd_panels<tw, NP>(w, g.panel_bytes, g.blocks, g.xq, acc, arch);
-    if constexpr (!tw)  // binary: sum x - 2 * (sum of x under the sign bits)
-      for (std::size_t i = 0; i < NP * panel_rows; ++i) acc[i] = g.x_sum - 2 * acc[i];
+    // offset binary: sum u x with u = q + 1 (ternary) or (q + 1) / 2 (binary)
+    simd::x86::dot_panels_u8s8<Q::weight_bits, NP>(w, g.panel_bytes, g.blocks, g.xq, acc, arch);
+    for (std::size_t i = 0; i < NP * panel_rows; ++i) acc[i] = (tw ? acc[i] : 2 * acc[i]) - g.x_sum;
   }
   using Fb = simd::batch<float, Arch>;
   constexpr std::size_t L = Fb::size;
@@ -227,8 +249,8 @@ bitplane_args make_bitplane_args(const packed_matrix<matvec::dense, Q, R, C>& W,
 
 }  // namespace detail
 
-/// x86: sign-add on AVX2 (bit expansion) and AVX-512 VNNI (byte masks), popcount on AVX2
-/// (nibble table) and AVX-512 VPOPCNTDQ.
+/// x86: int8 activations on the u8 x s8 dot kernels of dense_s8 (AVX2 widening, AVX-512
+/// VNNI); popcount on AVX2 (nibble table) and AVX-512 VPOPCNTDQ.
 template <quant::weight_format F, unsigned A, std::size_t R, std::size_t C>
 void matvec(const packed_matrix<matvec::dense, quant::bitplane<F, A>, R, C>& W,
             const input_buffer<quant::bitplane<F, A>, C>& in, float* y, const float* c,

@@ -1,108 +1,14 @@
-// x86 micro-kernels for binary / ternary weight bit planes over 16-row panels: sign-add
-// against int8 activations (AVX-512 VNNI masks, AVX2 expansion) and popcount against bit planes.
+// x86 popcount micro-kernels for binary / ternary weight bit planes against binary / ternary
+// activation bit planes over 16-row panels (AVX-512 VPOPCNTDQ, AVX2 nibble table).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
 
 #include "ember/simd/x86_dot.hpp"
 
 #if EMBER_HAS_X86_DOT
 namespace ember::simd::x86 {
-
-inline std::uint32_t load_u32(const void* p) noexcept {
-  std::uint32_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// Sign-add layout (kernels/dense_bitplane.hpp): a panel is one 8-byte mask per plane per
-// column quad k (sign plane, then the non-zero plane for ternary), bit 4 r + t of a mask
-// holding plane(r, 4 k + t): the byte order of a vpdpbusd block.
-//
-// out[16 p + r] = sum of x[c] over the columns whose sign bit is set (binary), or
-// sum of +-x[c] over the non-zero columns (ternary): additions only, exact in int32.
-// vpdpbusd against a vector of ones is used as a 4-way byte adder.
-
-#  if EMBER_HAS_AVX512_VNNI
-inline __mmask64 load_mask64(const std::uint8_t* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return _cvtu64_mask64(v);
-}
-
-template <bool Ternary, std::size_t NP>
-EMBER_ALWAYS_INLINE void signadd_panels(const std::uint8_t* w, std::size_t panel_bytes, std::size_t quads,
-                                        const std::int8_t* x, std::int32_t* out, const avx512_vnni&) noexcept {
-  constexpr std::size_t planes = Ternary ? 2 : 1;
-  const __m512i ones = _mm512_set1_epi8(1);
-  __m512i acc[2][NP];
-  EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) acc[0][p] = acc[1][p] = _mm512_setzero_si512();
-  // Two accumulator sets (compile-time index) so consecutive quads do not wait on each other.
-  const auto step = [&]<std::size_t A>(std::integral_constant<std::size_t, A>, std::size_t k) {
-    const __m512i xb = _mm512_set1_epi32(load_i32(x + 4 * k));
-    const __m512i nxb = _mm512_sub_epi8(_mm512_setzero_si512(), xb);  // |x| <= 127: no overflow
-    EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) {
-      const std::uint8_t* m = w + p * panel_bytes + k * 8 * planes;
-      const __mmask64 neg = load_mask64(m);
-      __m512i sel;
-      if constexpr (Ternary) sel = _mm512_maskz_mov_epi8(load_mask64(m + 8), _mm512_mask_blend_epi8(neg, xb, nxb));
-      else sel = _mm512_maskz_mov_epi8(neg, xb);
-      acc[A][p] = _mm512_dpbusd_epi32(acc[A][p], ones, sel);
-    }
-  };
-  constexpr std::integral_constant<std::size_t, 0> even{};
-  constexpr std::integral_constant<std::size_t, 1> odd{};
-  std::size_t k = 0;
-  for (; k + 2 <= quads; k += 2) {
-    step(even, k);
-    step(odd, k + 1);
-  }
-  if (k < quads) step(even, k);
-  for (std::size_t p = 0; p < NP; ++p)
-    _mm512_storeu_si512(reinterpret_cast<void*>(out + 16 * p), _mm512_add_epi32(acc[0][p], acc[1][p]));
-}
-#  endif
-
-/// AVX2: each half mask (8 rows x 4 columns, 32 bits) is expanded to 32 bytes (shuffle,
-/// and, compare), selects the activations, and vpmaddubsw / vpmaddwd sum them per row.
-template <bool Ternary, std::size_t NP>
-EMBER_ALWAYS_INLINE void signadd_panels(const std::uint8_t* w, std::size_t panel_bytes, std::size_t quads,
-                                        const std::int8_t* x, std::int32_t* out, const avx2&) noexcept {
-  constexpr std::size_t planes = Ternary ? 2 : 1;
-  const __m256i shuf = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,  //
-                                        2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-  const __m256i bit = _mm256_set1_epi64x(0x8040201008040201LL);
-  const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
-  const auto expand = [&](std::uint32_t m) EMBER_LAMBDA_INLINE {
-    const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32(std::int32_t(m)), shuf);
-    return _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit);
-  };
-  __m256i acc[NP][2];
-  EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) acc[p][0] = acc[p][1] = _mm256_setzero_si256();
-  for (std::size_t k = 0; k < quads; ++k) {
-    const __m256i xb = _mm256_set1_epi32(load_i32(x + 4 * k));
-    EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) {
-      const std::uint8_t* m = w + p * panel_bytes + k * 8 * planes;
-      EMBER_UNROLL for (std::size_t h = 0; h < 2; ++h) {
-        const __m256i neg = expand(load_u32(m + 4 * h));
-        __m256i sel;
-        if constexpr (Ternary) {
-          const __m256i signed_x = _mm256_sub_epi8(_mm256_xor_si256(xb, neg), neg);  // -x where neg
-          sel = _mm256_and_si256(expand(load_u32(m + 8 + 4 * h)), signed_x);
-        } else {
-          sel = _mm256_and_si256(neg, xb);
-        }
-        acc[p][h] = _mm256_add_epi32(acc[p][h], _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, sel), ones16));
-      }
-    }
-  }
-  for (std::size_t p = 0; p < NP; ++p)
-    for (std::size_t h = 0; h < 2; ++h)
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16 * p + 8 * h), acc[p][h]);
-}
 
 // Popcount layout: a panel is one 64-byte block per plane per 32 columns (sign plane, then
 // the non-zero plane for ternary); dword r of a block holds plane(r, 32 g + t) in bit t.
