@@ -134,7 +134,7 @@ constexpr epiphany_report<N> map_streaming_tiles(const model_workload<N>& w,
   graph<N> G;
   std::array<unsigned, N> bits{};
   std::array<quant::weight_format, N> format{};
-  std::array<std::size_t, N> codebook_bits{};  // every core holding part of a shared layer keeps its codebook
+  std::array<std::size_t, N> codebook_bits{};  // kept by every core holding part of a shared layer
   for (std::size_t i = 0; i < N; ++i) {
     if (!w[i].has_conv) continue;
     G.g[G.n] = w[i].conv;

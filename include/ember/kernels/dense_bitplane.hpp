@@ -232,7 +232,8 @@ EMBER_KERNEL_BODY void bitplane_matvec(const bitplane_args& g, float* y, const f
 }
 
 template <class Q, std::size_t R, std::size_t C>
-bitplane_args make_bitplane_args(const packed_matrix<matvec::dense, Q, R, C>& W, const input_buffer<Q, C>& in) noexcept {
+bitplane_args make_bitplane_args(const packed_matrix<matvec::dense, Q, R, C>& W,
+                                 const input_buffer<Q, C>& in) noexcept {
   using M = packed_matrix<matvec::dense, Q, R, C>;
   bitplane_args a{W.w.data(), W.scale.data(), W.nonzeros.data(), R, C, M::panels, M::panel_bytes, M::blocks,
                   nullptr, nullptr, nullptr, in.scale, 0, 0};

@@ -28,7 +28,7 @@ struct abs_sums {
   std::int32_t count = 0;
 };
 
-#  if defined(__AVX512F__)
+#  if EMBER_HAS_AVX512BW
 /// One pass of 16 lanes: kept = false computes sum |x|; true sums |x| > delta only.
 inline abs_sums canonical_abs_sum(const float* x, std::size_t n, float delta, bool kept, const avx512&) noexcept {
   const __m512 d = _mm512_set1_ps(delta);
@@ -90,7 +90,7 @@ inline abs_sums canonical_abs_sum(const float* x, std::size_t n, float delta, bo
 
 /// Bit j % 32 of word j / 32: neg[j] = x_j < -delta; nz[j] = |x_j| > delta (nz may be null).
 /// Words past n are left alone (the caller zeroes the padding).
-#  if defined(__AVX512F__)
+#  if EMBER_HAS_AVX512BW
 inline void pack_signs(const float* x, std::size_t n, float delta, std::uint32_t* neg, std::uint32_t* nz,
                        const avx512&) noexcept {
   const __m512 lo = _mm512_set1_ps(-delta), d = _mm512_set1_ps(delta);

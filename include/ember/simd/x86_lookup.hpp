@@ -19,7 +19,7 @@ namespace ember::simd::x86 {
 // out[16 p + r] = sum over j, in column order, of codebook[label(r, j)] * x[j], each
 // product rounded once and added once: the order of the scalar twin.
 
-#  if defined(__AVX512F__)
+#  if EMBER_HAS_AVX512BW
 template <std::size_t NP>
 EMBER_ALWAYS_INLINE void lookup_panels(const std::uint32_t* labels, std::size_t panel_dwords, std::size_t cols,
                                        const float* codebook, const float* x, float* out, const avx512&) noexcept {

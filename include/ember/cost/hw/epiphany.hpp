@@ -92,8 +92,8 @@ struct epiphany_mac_cost {
 /// input's sign per MAC (an IALU op per MAC instead of per weight). A codebook label
 /// (weight sharing) indexes the centroid table instead of being converted: one more IALU
 /// load per weight and no FLOAT.
-constexpr epiphany_mac_cost epiphany_cycles_per_mac(unsigned bits, unsigned accumulators,
-                                                    quant::weight_format format = quant::weight_format::uniform) noexcept {
+constexpr epiphany_mac_cost epiphany_cycles_per_mac(
+    unsigned bits, unsigned accumulators, quant::weight_format format = quant::weight_format::uniform) noexcept {
   const double p = accumulators == 0 ? 1.0 : double(accumulators);
   double w_ialu = 0, w_fpu = 0;  // per weight
   if (bits >= 32) {
