@@ -19,6 +19,37 @@
 
 namespace ember::kernels {
 
+/// The levels of one weight row under a bit-plane policy, in double precision: calls
+/// put(c, q) with q in {-1, 0, +1} for every column and returns the row's scale alpha.
+/// Binary: q = sign(w) (+1 for w >= 0 and NaN), alpha = mean |w| (XNOR-Net). Ternary (TWN):
+/// q = sign(w) [|w| > 0.7 mean |w|], alpha = mean |w| over the kept weights. NaN counts as 0
+/// in the means; an all-zero row gets alpha = 0 (binary has no zero level). Kernels that
+/// store these policies in their own layout (conv, delta) quantize through this.
+template <quant::bitplane_quant Q, class Put>
+constexpr float quantize_bitplane_row(std::span<const float> row, Put&& put) noexcept {
+  double sum = 0;
+  for (float v : row) sum += v == v ? abs_value(double(v)) : 0.0;
+  const double mean = row.empty() ? 0.0 : sum / double(row.size());
+  if constexpr (Q::ternary_weights) {
+    const double delta = 0.7 * mean;
+    double kept_sum = 0;
+    std::size_t kept = 0;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const double a = abs_value(double(row[c]));
+      const bool keep = a > delta;  // false for NaN
+      if (keep) {
+        kept_sum += a;
+        ++kept;
+      }
+      put(c, keep ? (row[c] < 0 ? -1 : 1) : 0);
+    }
+    return kept > 0 ? float(kept_sum / double(kept)) : 0.0f;
+  } else {
+    for (std::size_t c = 0; c < row.size(); ++c) put(c, row[c] < 0 ? -1 : 1);
+    return float(mean);
+  }
+}
+
 /// Layout: panels of 16 rows.
 /// - int8 activations: dense_s8's byte layout, so the vpdpbusd kernels of int8 / int4 /
 ///   int2 run it: 64-byte blocks of 16 rows x 4 columns, QPB = 8 / Bits column quads per
@@ -49,9 +80,7 @@ struct packed_matrix<matvec::dense, quant::bitplane<F, A>, R, C> {
   aligned_array<float, panels * panel_rows> scale{};           // alpha per row; 0 on padding rows
   aligned_array<std::int32_t, panels * panel_rows> nonzeros{};  // non-zero weights per row
 
-  /// Binary: q = sign(w) (+1 for w >= 0 and NaN), alpha = mean |w|. Ternary (TWN):
-  /// q = sign(w) [|w| > 0.7 mean |w|], alpha = mean |w| over the kept weights. NaN counts
-  /// as 0 in the means. An all-zero row gets alpha = 0 (binary has no zero level).
+  /// Quantizes each row with quantize_bitplane_row<Q> and packs it; reports the error.
   constexpr quant_report pack(std::span<const float> m) noexcept {
     quant_report_builder rep;
     for (auto& b : w) b = 0;
@@ -60,28 +89,7 @@ struct packed_matrix<matvec::dense, quant::bitplane<F, A>, R, C> {
       nonzeros[r] = 0;
       if (r >= R) continue;
       const auto row = m.subspan(r * C, C);
-      double sum = 0;
-      for (float v : row) sum += v == v ? abs_value(double(v)) : 0.0;
-      const double mean = sum / double(C);
-      double kept_sum = 0;
-      std::size_t kept = 0;
-      if constexpr (ternary) {
-        const double delta = 0.7 * mean;
-        for (float v : row) {
-          if (abs_value(double(v)) > delta) {
-            kept_sum += abs_value(double(v));
-            ++kept;
-          }
-        }
-        scale[r] = kept > 0 ? float(kept_sum / double(kept)) : 0.0f;
-        for (std::size_t c = 0; c < C; ++c) {
-          const double a = abs_value(double(row[c]));
-          set(r, c, a > delta ? (row[c] < 0 ? -1 : 1) : 0);
-        }
-      } else {
-        scale[r] = float(mean);
-        for (std::size_t c = 0; c < C; ++c) set(r, c, row[c] < 0 ? -1 : 1);
-      }
+      scale[r] = quantize_bitplane_row<quant>(row, [&](std::size_t c, std::int32_t v) { set(r, c, v); });
       for (std::size_t c = 0; c < C; ++c) {
         rep.add(row[c], at(r, c));
         nonzeros[r] += q(r, c) != 0;
