@@ -50,3 +50,8 @@
 #include "ember/layers/gru.hpp"
 #include "ember/layers/lstm.hpp"
 #include "ember/layers/sru.hpp"
+#include "ember/core/quant_format.hpp"
+#include "ember/core/quant_lowbit.hpp"
+#include "ember/kernels/kmeans.hpp"
+#include "ember/kernels/dense_bitplane.hpp"
+#include "ember/kernels/dense_shared.hpp"

@@ -5,6 +5,8 @@
 #include <concepts>
 #include <cstdint>
 
+#include "ember/core/quant_format.hpp"
+
 namespace ember::cost {
 
 /// What a hardware model asks of an energy table (all in picojoules). Widths follow the
@@ -102,6 +104,37 @@ constexpr double mac_pj(unsigned weight_bits, unsigned act_bits) noexcept {
   const unsigned b = weight_bits > act_bits ? weight_bits : act_bits;
   if (b >= 32) return E::fp_mult_pj(32) + E::fp_add_pj(32);
   return E::int_mult_pj(b) + E::int_add_pj(32);
+}
+
+/// Energy of one MAC of a weight format (what each lowered GEMM's MACs are):
+/// - uniform: mac_pj(weight_bits, act_bits) above;
+/// - binary / ternary weights, activations wider than 2 bits (sign-add; Courbariaux et al.,
+///   BinaryConnect 2015): no multiplier; a conditional two's-complement negation of the
+///   activation (charged as one add at the activation width) and the 32-bit accumulate;
+///   fp32 activations: one fp32 add (the sign flip is free);
+/// - binary / ternary on both sides (act_bits <= 2; XNOR-Net, Rastegari et al. 2016): an
+///   XNOR gate and one full-adder cell of the popcount tree per MAC (each charged as a 1-bit
+///   add: the table's 8-bit adder over 8), the popcount word's 32-bit accumulate shared by
+///   64 MACs; a ternary operand adds a magnitude plane (AND + popcount): twice the bit work;
+/// - codebook (weight sharing): the activation is added into its cluster's sum: one 32-bit
+///   add (fp32 add for fp32 activations); the centroid multiplies are a separate GEMM part.
+template <energy_table E>
+constexpr double mac_pj(unsigned weight_bits, unsigned act_bits, quant::weight_format f) noexcept {
+  using quant::weight_format;
+  const bool fp_acts = act_bits >= 32;
+  switch (f) {
+    case weight_format::binary:
+    case weight_format::ternary:
+      if (act_bits <= 2) {
+        const double planes = (f == weight_format::ternary || act_bits == 2) ? 2.0 : 1.0;
+        return planes * 2.0 * E::int_add_pj(1) + E::int_add_pj(32) / 64.0;
+      }
+      return fp_acts ? E::fp_add_pj(32) : E::int_add_pj(act_bits) + E::int_add_pj(32);
+    case weight_format::codebook:
+      return fp_acts ? E::fp_add_pj(32) : E::int_add_pj(32);
+    default:
+      return mac_pj<E>(weight_bits, act_bits);
+  }
 }
 
 /// Energy per byte moved to or from an SRAM of `size_bytes`, or DRAM.

@@ -133,12 +133,18 @@ constexpr epiphany_report<N> map_streaming_tiles(const model_workload<N>& w,
   r.load_model = opt.load;
   graph<N> G;
   std::array<unsigned, N> bits{};
+  std::array<quant::weight_format, N> format{};
+  std::array<std::size_t, N> codebook_bits{};  // kept by every core holding part of a shared layer
   for (std::size_t i = 0; i < N; ++i) {
     if (!w[i].has_conv) continue;
     G.g[G.n] = w[i].conv;
     unsigned b = opt.bits;
     if (b == 0) b = w[i].n_gemms > 0 ? w[i].gemms[0].weight_bits : 32u;
     bits[G.n] = b;
+    if (opt.bits == 0 && w[i].n_gemms > 0) {  // an explicit --bits sweeps uniform weights
+      format[G.n] = w[i].gemms[0].format;
+      codebook_bits[G.n] = 8 * w[i].gemms[0].codebook_bytes();
+    }
     auto& l = r.layers[G.n];
     l.name = w[i].name;
     l.is_pool = w[i].conv.is_pool;
@@ -178,7 +184,8 @@ constexpr epiphany_report<N> map_streaming_tiles(const model_workload<N>& w,
     } else {
       const double wbits = hw::epiphany_storage_bits(bits[j]) * double(g.in_channels / g.groups) *
                            double(g.out_channels * g.kernel_h * g.kernel_w);
-      X[j] = ceil_pos(wbits / double(avail));
+      const std::size_t room = avail > codebook_bits[j] ? avail - codebook_bits[j] : 1;
+      X[j] = ceil_pos(wbits / double(room));
       if (X[j] == 0) X[j] = 1;
     }
     r.layers[j].fused = fused[j];
@@ -198,7 +205,7 @@ constexpr epiphany_report<N> map_streaming_tiles(const model_workload<N>& w,
       l.compute_cycles = l.conv_cycles * double(g.out_channels);
       channels = double(g.out_channels);
     } else {
-      const auto mac = hw::epiphany_cycles_per_mac(bits[j], hw.fpu_latency);
+      const auto mac = hw::epiphany_cycles_per_mac(bits[j], hw.fpu_latency, format[j]);
       l.conv_cycles = double(g.out_w * g.kernel_h * g.kernel_w) * mac.cycles;
       channels = double(g.out_channels) / double(X[j]);
       l.compute_cycles = l.conv_cycles * double(g.in_channels / g.groups) * channels;

@@ -52,7 +52,7 @@ constexpr std::uint64_t stored_weight_bytes(const layer_workload& w) noexcept {
   if (w.mem.weight_bytes > 0) return w.mem.weight_bytes;
   std::uint64_t s = 0;
   for (std::size_t i = 0; i < w.n_gemms && i < w.gemms.size(); ++i)
-    s += (lower(w.gemms[i]).stored_weights * w.gemms[i].weight_bits + 7) / 8;
+    s += cost::stored_weight_bytes(w.gemms[i]);
   return s;
 }
 

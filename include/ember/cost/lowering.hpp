@@ -18,7 +18,9 @@ enum class gemm_role : std::uint8_t {
   freq_complex,  ///< products in the k/2 - 1 complex bins, as real GEMMs of twice the size
   dft_out,       ///< k-point inverse real DFT of every output block
   expanded,      ///< block-circulant weights expanded into dense blocks on their way into the array
-  diag_block     ///< equally shaped diagonal blocks of a block-diagonal GEMM (repeat counts them)
+  diag_block,    ///< equally shaped diagonal blocks of a block-diagonal GEMM (repeat counts them)
+  codebook       ///< weight sharing: each output's per-cluster sums times the centroids
+                 ///< (M = outputs, N = 1, K = clusters), done where the sums are kept
 };
 
 /// How an array runs a block-circulant GEMM.
@@ -43,17 +45,22 @@ struct mapped_gemm {
   /// Weights the array uses per weight read from memory: k when time-domain circulant
   /// blocks are expanded from their stored vectors on the way in, else 1.
   std::uint64_t weight_share = 1;
+  /// What one MAC is (cost/energy.hpp: mac_pj): a multiply, a sign-add, XNOR-popcount, or
+  /// (codebook) the addition of an activation into its cluster's sum.
+  quant::weight_format format = quant::weight_format::uniform;
 
   constexpr double macs() const noexcept {
     return double(M) * double(N) * double(K) * double(repeat);
   }
 };
 
-/// Up to four GEMMs per workload GEMM (dense: one; circulant k >= 4: four).
+/// Up to five GEMMs per workload GEMM (dense: one; circulant k >= 4: four; codebook: +1;
+/// block-diagonal: up to three shape classes).
 struct lowered_gemm {
-  std::array<mapped_gemm, 4> parts{};
+  std::array<mapped_gemm, 5> parts{};
   std::size_t count = 0;
   std::uint64_t stored_weights = 0;  ///< weights kept on chip (N*K/k, plus the DFT matrices)
+  std::uint64_t codebook_bytes = 0;  ///< fp32 centroids stored beside codebook labels
 
   constexpr double macs() const noexcept {
     double s = 0;
@@ -104,15 +111,22 @@ constexpr std::uint64_t effective_k(const gemm& g) noexcept { return effective_c
 /// independent GEMMs, block b of (N/B or N/B + 1) x (K/B or K/B + 1); the blocks come in
 /// at most three shape classes, each one part whose repeat counts its blocks. Delta density
 /// applies to each block's columns. The permutations are free (gathers, no MACs).
+///
+/// Weight sharing (format codebook; Verhelst & Moons, "Embedded deep neural network
+/// processing", IEEE SSC Magazine 2017): the product itself only adds each activation into
+/// one of `clusters` sums per output (its MACs are additions), then a `codebook` part
+/// multiplies each output's sums by the centroids: M*N*clusters fp32 MACs, in place.
 constexpr lowered_gemm lower(const gemm& g) noexcept {
   lowered_gemm out{};
   if (g.diag_blocks > 1) {
     const std::uint64_t B = g.diag_blocks, n = g.N / B, a = g.N % B, k = g.K / B, c = g.K % B;
     out.stored_weights = g.stored_weights();
+    out.codebook_bytes = g.codebook_bytes();
     const auto push = [&](std::uint64_t rows, std::uint64_t cols, std::uint64_t count) {
       const std::uint64_t kk = effective_cols(g.density, cols);
       if (g.M == 0 || rows == 0 || kk == 0 || count == 0 || g.repeat == 0) return;
-      out.parts[out.count++] = mapped_gemm{g.M, rows, kk, g.weight_bits, g.act_bits, g.repeat * count, gemm_role::diag_block};
+      out.parts[out.count++] = mapped_gemm{g.M, rows, kk, g.weight_bits, g.act_bits, g.repeat * count,
+                                           gemm_role::diag_block, 1, g.format};
     };
     const std::uint64_t both = a < c ? a : c;
     push(n + 1, k + 1, both);
@@ -124,13 +138,22 @@ constexpr lowered_gemm lower(const gemm& g) noexcept {
   const std::uint64_t M = g.M, N = g.N, K = effective_k(g);
   const std::uint64_t k = g.circulant_k == 0 ? 1 : g.circulant_k;
   const std::uint64_t rep = g.repeat;
+  const bool shared = g.format == quant::weight_format::codebook && g.clusters > 0;
+  out.codebook_bytes = k == 1 ? g.codebook_bytes() : 0;
+  // A block-circulant matrix stores frequency-domain values, not signs or labels: its
+  // parts are costed as uniform multiplies whatever the format.
+  const quant::weight_format fmt = k == 1 ? g.format : quant::weight_format::uniform;
   auto push = [&](std::uint64_t m, std::uint64_t n, std::uint64_t kk, gemm_role r, std::uint64_t times = 1) {
     if (m == 0 || n == 0 || kk == 0 || rep == 0) return;
-    out.parts[out.count++] = mapped_gemm{m, n, kk, g.weight_bits, g.act_bits, rep * times, r};
+    out.parts[out.count++] = mapped_gemm{m, n, kk, g.weight_bits, g.act_bits, rep * times, r, 1, fmt};
   };
   if (k == 1) {
     out.stored_weights = std::uint64_t(g.N) * std::uint64_t(g.K);
     push(M, N, K, gemm_role::dense);
+    if (shared && K > 0 && out.count > 0) {
+      out.parts[out.count++] = mapped_gemm{M * N, 1, g.clusters, 32, g.act_bits, rep, gemm_role::codebook, 1,
+                                           quant::weight_format::uniform};
+    }
     return out;
   }
   const std::uint64_t p = detail::div_up(g.N, k), q_all = detail::div_up(g.K, k);
@@ -155,8 +178,17 @@ constexpr lowered_gemm lower_time_domain(const gemm& g) noexcept {
   out.stored_weights = (std::uint64_t(g.N) * std::uint64_t(g.K) + k - 1) / k;
   if (g.M == 0 || g.N == 0 || K == 0 || g.repeat == 0) return out;
   out.parts[out.count++] = mapped_gemm{g.M, g.N, K, g.weight_bits, g.act_bits, g.repeat,
-                                       k == 1 ? gemm_role::dense : gemm_role::expanded, k};
+                                       k == 1 ? gemm_role::dense : gemm_role::expanded, k,
+                                       k == 1 ? g.format : quant::weight_format::uniform};
+  if (k == 1) out.codebook_bytes = g.codebook_bytes();
   return out;
+}
+
+/// Bytes a workload GEMM keeps on chip: its stored weights at weight_bits, plus the
+/// codebook of a weight-shared matrix.
+constexpr std::uint64_t stored_weight_bytes(const gemm& g) noexcept {
+  const lowered_gemm l = lower(g);
+  return (l.stored_weights * g.weight_bits + 7) / 8 + l.codebook_bytes;
 }
 
 }  // namespace ember::cost

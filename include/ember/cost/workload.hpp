@@ -6,6 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ember/core/concepts.hpp"
+#include "ember/core/quant_format.hpp"
+
 namespace ember::cost {
 
 /// One matrix product (M x K) * (K x N) in SCALE-Sim's convention: M = rows of the
@@ -21,6 +24,11 @@ struct gemm {
   /// diagonal blocks of about N/B x K/B are stored and multiplied. Not combined with
   /// circulant_k > 1 (one structure per matrix).
   std::size_t diag_blocks = 1;
+  /// How the weights are coded (binary / ternary: no multiplier; codebook: weight_bits-bit
+  /// labels into `clusters` fp32 centroids). Set all four quantization fields at once with
+  /// cost::quantized<Q>(gemm).
+  quant::weight_format format = quant::weight_format::uniform;
+  std::size_t clusters = 0;     ///< codebook entries (codebook format only)
 
   /// Multiply-accumulates as a dense product would count them (before compression).
   constexpr double dense_macs() const noexcept {
@@ -35,10 +43,25 @@ struct gemm {
     }
     return N * K / circulant_k;
   }
+  /// Bytes of the codebook (fp32 centroids) a codebook-coded matrix stores beside its labels.
+  constexpr std::size_t codebook_bytes() const noexcept {
+    return format == quant::weight_format::codebook ? clusters * 4 : 0;
+  }
   constexpr std::size_t weight_bytes() const noexcept {
-    return (stored_weights() * weight_bits + 7) / 8;
+    return (stored_weights() * weight_bits + 7) / 8 + codebook_bytes();
   }
 };
+
+/// g with quantization policy Q's weight and activation bits, weight format and codebook
+/// size: what a layer writes for each GEMM, e.g. quantized<P::quant>(gemm{T, 4 * H, In}).
+template <quant_policy Q>
+constexpr gemm quantized(gemm g) noexcept {
+  g.weight_bits = Q::weight_bits;
+  g.act_bits = Q::act_bits;
+  g.format = quant::format_of<Q>;
+  g.clusters = quant::clusters_of<Q>;
+  return g;
+}
 
 enum class eltwise_kind : std::uint8_t { add, mul, fma, sigmoid, tanh, relu, max, avg, other };
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "ember/core/quant_format.hpp"
+
 // Every constant below is derived in docs/cost_model.md ("Epiphany streaming tiles"),
 // which cites its source; the comments only name it.
 namespace ember::hw {
@@ -84,7 +86,14 @@ struct epiphany_mac_cost {
 
 /// Kernel: each weight is fetched and unpacked once (IALU: word load, shift, mask; FPU:
 /// FLOAT) and then feeds `accumulators` output pixels (one FMADD and one input load each).
-constexpr epiphany_mac_cost epiphany_cycles_per_mac(unsigned bits, unsigned accumulators) noexcept {
+///
+/// Binary and ternary weights take the 1- and 2-bit paths unchanged: with one FMADD per
+/// cycle a multiply by +-1 costs what an add does, while a sign-add kernel would flip the
+/// input's sign per MAC (an IALU op per MAC instead of per weight). A codebook label
+/// (weight sharing) indexes the centroid table instead of being converted: one more IALU
+/// load per weight and no FLOAT.
+constexpr epiphany_mac_cost epiphany_cycles_per_mac(
+    unsigned bits, unsigned accumulators, quant::weight_format format = quant::weight_format::uniform) noexcept {
   const double p = accumulators == 0 ? 1.0 : double(accumulators);
   double w_ialu = 0, w_fpu = 0;  // per weight
   if (bits >= 32) {
@@ -96,6 +105,10 @@ constexpr epiphany_mac_cost epiphany_cycles_per_mac(unsigned bits, unsigned accu
   } else {
     // LDRD brings 2 packed words; each field costs a shift and a mask, then FLOAT.
     w_ialu = 0.5 / double(epiphany_fields_per_word(bits)) + 2.0, w_fpu = 1;
+  }
+  if (format == quant::weight_format::codebook && bits <= 16) {
+    w_ialu += 1.0;  // LDR of codebook[label]
+    w_fpu = 0;      // the centroid is already a float
   }
   epiphany_mac_cost c;
   c.ialu_ops = 1.0 + w_ialu / p;  // one input-operand load per MAC

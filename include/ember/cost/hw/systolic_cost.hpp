@@ -64,6 +64,23 @@ template <cost::energy_table E>
 constexpr void add_gemm(cost::layer_cost& lc, const systolic_config& hw, const placement& pl,
                         const cost::mapped_gemm& g) noexcept {
   using detail::bytes_of;
+  if (g.role == cost::gemm_role::codebook) {
+    // Weight sharing's centroid multiplies happen where each output's cluster sums are
+    // kept (its PE): every PE multiplies its sums by the K centroids, so an array of
+    // outputs takes K cycles, and only the codebook itself is read (K fp32 values).
+    const std::uint64_t pes = std::uint64_t(hw.rows) * hw.cols;
+    const std::uint64_t cyc = detail::mul_sat(detail::mul_sat(detail::ceil_div(g.M, pes), g.K), g.repeat);
+    lc.compute_cycles = detail::add_sat(lc.compute_cycles, cyc);
+    lc.macs += g.macs();
+    lc.pe_cycles += g.macs();
+    lc.mapping_eff += double(cyc);  // every PE used (but the last array's remainder)
+    lc.compute_util += double(cyc);
+    const double cb = bytes_of(double(g.K), 32) * double(g.repeat);
+    lc.sram.filter_read += cb;
+    lc.energy.compute_pj += g.macs() * cost::mac_pj<E>(g.weight_bits, g.act_bits);
+    lc.energy.sram_pj += cb * cost::sram_pj_per_byte<E>(pl.filter_sram);
+    return;
+  }
   const std::uint64_t kt = hw.bitfusion ? bitfusion_k(g.K, g.weight_bits, g.act_bits) : g.K;
   const fold_plan p = plan_gemm(hw.df, hw.rows, hw.cols, g.M, g.N, kt);
   const std::uint64_t cyc = detail::mul_sat(p.cycles(), g.repeat);
@@ -124,7 +141,7 @@ constexpr void add_gemm(cost::layer_cost& lc, const systolic_config& hw, const p
 
   const double mac_e = hw.bitfusion
                            ? cost::mac_pj<E>(8, 8) * double(bitfusion_bricks(g.weight_bits, g.act_bits)) / 16.0
-                           : cost::mac_pj<E>(g.weight_bits, g.act_bits);
+                           : cost::mac_pj<E>(g.weight_bits, g.act_bits, g.format);
   lc.energy.compute_pj += g.macs() * mac_e;
   lc.energy.sram_pj += s.ifmap_read * cost::sram_pj_per_byte<E>(pl.ifmap_sram) +
                        s.filter_read * cost::sram_pj_per_byte<E>(pl.filter_sram) +
@@ -204,7 +221,7 @@ constexpr cost::layer_cost cost_layer(const cost::layer_workload& w, const systo
   for (std::size_t i = 0; i < w.n_gemms && i < w.gemms.size(); ++i) {
     const cost::gemm& g = w.gemms[i];
     lc.dense_macs += g.dense_macs();
-    stored_bytes += (cost::lower(g).stored_weights * g.weight_bits + 7) / 8;
+    stored_bytes += cost::stored_weight_bytes(g);
     detail::merge_gemm_cost(lc, cost_gemm<E>(g, hw, pl));
   }
   lc.weight_bytes = w.mem.weight_bytes > 0 ? w.mem.weight_bytes : stored_bytes;
