@@ -1,0 +1,228 @@
+// Integer 2D convolution (int8/int4/int2/q7 on the byte path, int16/q15 on the wide path):
+// per-output-channel weight scales, one dynamic scale per input frame, exact integer sums.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "ember/core/quant.hpp"
+#include "ember/kernels/conv2d_f32.hpp"
+#include "ember/kernels/dense_s8.hpp"
+#include "ember/simd/quantize.hpp"
+#include "ember/simd/x86_conv.hpp"
+
+namespace ember::kernels {
+
+/// Weights are quantized per output channel (a row of the (Cout, Cin/g*K*K) matrix) as the
+/// dense kernels do; the frame is quantized with one symmetric scale max|x| / qmax (NaN -> 0,
+/// round half to even, saturating). Output: fma(float(exact sum), s_w[co] * s_x, bias[co]).
+/// Vector layout: 32-bit words of 4 (byte path) or 2 (wide path) input channels, tiles of
+/// NC output channels; the byte path stores <= 8-bit weights one per byte (vpdpbusd's
+/// broadcast operand), so int4/int2 run at int8 speed and save only in the cost model.
+template <quant_policy Q, conv2d_spec S>
+  requires Q::is_integer
+class conv2d_kernel<Q, S> {
+ public:
+  static constexpr grid2d grid = S.grid();
+  static constexpr bool byte_path = Q::byte_path;
+  static constexpr std::size_t per_word = byte_path ? 4 : 2;  // channels per staged pixel
+  static constexpr std::size_t cin = S.in_channels, cout = S.out_channels, cin_g = S.cin_g(),
+                               cout_g = S.cout_g(), taps = S.taps(), groups = S.groups;
+  static constexpr std::size_t out_plane = grid.hout() * grid.wout(), in_plane = S.height * S.width;
+  static constexpr std::size_t units_g = ceil_div(cin_g, per_word);
+  static_assert(units_g * per_word * taps <= Q::max_reduction,
+                "ember::conv2d: Cin/groups * K * K is longer than this quantization's int32 accumulator "
+                "can sum without overflow (Q::max_reduction)");
+  using tiles = conv2d_tiles<S, tile_channels(cout_g, grid)>;
+  static constexpr std::size_t nc = tiles::nc;
+  static constexpr std::size_t block_words = units_g * taps * nc;
+  using act_t = typename Q::act_type;
+
+  constexpr quant_report set_weight(std::span<const float> v) noexcept {
+    quant_report_builder rep;
+    for (auto& e : w_) e = 0;
+    for (std::size_t co = 0; co < cout; ++co) {
+      const auto row = v.subspan(co * cin_g * taps, cin_g * taps);
+      scale_[co] = weight_scale<Q>(row);
+      std::int32_t sum = 0;
+      for (std::size_t ci = 0; ci < cin_g; ++ci) {
+        for (std::size_t t = 0; t < taps; ++t) {
+          const std::int32_t q = quantize_weight<Q>(row[ci * taps + t], scale_[co], rep);
+          sum += q;
+          tiles::for_each_copy(co, [&](std::size_t gb, std::size_t c) {
+            auto& word = w_[gb * block_words + ((ci / per_word) * taps + t) * nc + c];
+            const unsigned shift = unsigned(ci % per_word) * (32 / per_word);
+            word = std::int32_t(std::uint32_t(word) | (std::uint32_t(q) & field_mask) << shift);
+          });
+        }
+      }
+      corr_[co] = byte_path ? 128 * sum : 0;
+    }
+    return rep.done();
+  }
+  constexpr void set_bias(std::span<const float> b) noexcept {
+    for (std::size_t co = 0; co < cout; ++co) bias_[co] = b.empty() ? 0.0f : b[co];
+  }
+  /// Multiplies output channel co by a[co] (batch-norm folding): only its scale changes.
+  constexpr void scale_channels(std::span<const float> a) noexcept {
+    for (std::size_t co = 0; co < cout; ++co) scale_[co] *= a[co];
+  }
+  /// Integer weight (co, ci within the group, tap).
+  constexpr std::int32_t q(std::size_t co, std::size_t ci, std::size_t t) const noexcept {
+    const std::size_t g = co / cout_g, b = tiles::block_of(co % cout_g), c = co % cout_g - tiles::block_start(b);
+    const auto word = std::uint32_t(w_[(g * tiles::blocks + b) * block_words + ((ci / per_word) * taps + t) * nc + c]);
+    const unsigned shift = unsigned(ci % per_word) * (32 / per_word);
+    if constexpr (byte_path) return std::int8_t(std::uint8_t(word >> shift));
+    else return std::int16_t(std::uint16_t(word >> shift));
+  }
+  constexpr float weight(std::size_t co, std::size_t ci, std::size_t t) const noexcept {
+    return float(q(co, ci, t)) * scale_[co];
+  }
+  constexpr float weight_scale_of(std::size_t co) const noexcept { return scale_[co]; }
+  constexpr float bias(std::size_t co) const noexcept { return bias_[co]; }
+  /// The activation scale of the last frame run (tests and diagnostics).
+  constexpr float input_scale() const noexcept { return sx_; }
+
+  /// Scalar twin: quantize, then direct exact integer loops on the CHW integers.
+  template <activation Act, class ActP>
+  void run(const float* x, float* y, simd::common) noexcept {
+    quantize_frame(x, simd::common{});
+    const std::size_t K = S.kernel, W = S.width;
+    using acc_t = typename Q::accum_type;
+    for (std::size_t co = 0; co < cout; ++co) {
+      const std::size_t g = co / cout_g;
+      for (std::size_t oh = 0; oh < grid.hout(); ++oh) {
+        for (std::size_t ow = 0; ow < grid.wout(); ++ow) {
+          acc_t acc = 0;
+          for (std::size_t ci = 0; ci < cin_g; ++ci) {
+            const act_t* xc = in_.q.data() + (g * cin_g + ci) * in_plane;
+            for (std::size_t t = 0; t < taps; ++t) {
+              const std::size_t ih = oh * S.stride + (t / K) * S.dilation, iw = ow * S.stride + (t % K) * S.dilation;
+              if (ih < grid.h.before || ih - grid.h.before >= S.height || iw < grid.w.before ||
+                  iw - grid.w.before >= W)
+                continue;  // zero padding
+              acc += acc_t(q(co, ci, t)) * acc_t(xc[(ih - grid.h.before) * W + (iw - grid.w.before)]);
+            }
+          }
+          const float r = dequant_epilogue(float(acc), scale_[co], sx_, bias_[co]);
+          y[co * out_plane + oh * grid.wout() + ow] = apply_activation<Act, ActP>(r);
+        }
+      }
+    }
+  }
+
+#if EMBER_HAS_X86_DOT
+  /// x86 kernel: quantize, stage 32-bit pixels, integer tiles, then the float epilogue.
+  template <activation Act, class ActP, class A>
+    requires std::is_base_of_v<simd::avx2, A>
+  void run(const float* x, float* y, const A& arch) noexcept {
+    using B = simd::batch<float, A>;
+    constexpr std::size_t L = B::size, chunks = 16 / L;  // float chunks per 16-pixel vector
+    constexpr vector_tiling T = make_tiling(grid, 16);
+    constexpr std::size_t NV = tile_vectors<A>(byte_path ? nc : 2 * nc, cout_g, T), np = NV * 16;
+    static constexpr auto offsets = tap_offsets<taps>(grid);
+    quantize_frame(x, arch);
+    stage();
+    alignas(64) float tile_out[nc * np];
+    for (std::size_t j0 = 0; j0 < T.count; j0 += NV) {
+      const std::size_t js = j0 + NV <= T.count ? j0 : T.count - NV;  // the last tile overlaps
+      tile_stores<L, NV * chunks, T.rows, (grid.wout() >= L)> st;
+      for (std::size_t v = 0; v < NV; ++v) {
+        for (std::size_t k = 0; k < chunks; ++k) {
+          if constexpr (T.rows) st.set_row(v * chunks + k, grid, (js + v) / T.vpr, (js + v) % T.vpr * 16 + k * L);
+          else st.set_flat(v * chunks + k, grid, (js + v) * 16 + k * L);
+        }
+      }
+      for (std::size_t g = 0; g < groups; ++g) {
+        for (std::size_t b = 0; b < tiles::blocks; ++b) {
+          const std::size_t co0 = g * cout_g + tiles::block_start(b);
+          const simd::x86::conv_tile_args args{w_.data() + (g * tiles::blocks + b) * block_words,
+                                               stage_.data() + g * units_g * grid.plane + T.offset(js),
+                                               offsets.data(), taps, units_g, grid.plane, corr_.data() + co0,
+                                               tile_out};
+          if constexpr (byte_path) simd::x86::conv_tile_u8s8<nc, NV, T.run(NV), T.pitch>(args, arch);
+          else simd::x86::conv_tile_s16<nc, NV, T.run(NV), T.pitch>(args, arch);
+          for (std::size_t c = 0; c < nc; ++c) {
+            const B sc(scale_[co0 + c] * sx_), bc(bias_[co0 + c]);
+            float* yc = y + (co0 + c) * out_plane;
+            EMBER_UNROLL for (std::size_t k = 0; k < NV * chunks; ++k)
+              st.store(yc, apply_activation<Act, ActP>(simd::fma(simd::load_aligned<float, A>(tile_out + c * np + k * L), sc, bc)), k);
+          }
+        }
+      }
+    }
+  }
+#endif
+
+ private:
+  static constexpr std::uint32_t field_mask = byte_path ? 0xffu : 0xffffu;
+
+  template <class Arch>
+  void quantize_frame(const float* x, Arch arch) noexcept {
+    prepare(std::span<const float, cin * in_plane>(x, cin * in_plane), in_, arch);
+    sx_ = in_.scale;
+  }
+
+#if EMBER_HAS_X86_DOT
+  // Staged pixels: padding and absent channels are zero (0x80 bytes on the byte path).
+  void stage() noexcept {
+    constexpr std::uint32_t pad = byte_path ? 0x80808080u : 0u;
+    const std::size_t s = S.stride, W = S.width;
+    for (std::size_t g = 0; g < groups; ++g) {
+      for (std::size_t u = 0; u < units_g; ++u) {
+        const act_t* ch[4];  // the unit's channels; nullptr where the group has fewer
+        for (std::size_t k = 0; k < 4; ++k) {
+          const std::size_t ci = u * per_word + k;
+          ch[k] = k < per_word && ci < cin_g ? in_.q.data() + (g * cin_g + ci) * in_plane : nullptr;
+        }
+        for (std::size_t a = 0; a < s; ++a) {
+          const phase_range rows = valid_phase(grid.h, a, grid.hph);
+          for (std::size_t b = 0; b < s; ++b) {
+            const phase_range cols = valid_phase(grid.w, b, grid.wph);
+            std::uint32_t* p = stage_.data() + (g * units_g + u) * grid.plane + (a * s + b) * grid.hph * grid.wph;
+            for (std::size_t i = 0; i < grid.hph; ++i) {
+              std::uint32_t* row = p + i * grid.wph;
+              if (i < rows.first || i >= rows.last || cols.first == cols.last) {
+                for (std::size_t j = 0; j < grid.wph; ++j) row[j] = pad;
+                continue;
+              }
+              for (std::size_t j = 0; j < cols.first; ++j) row[j] = pad;
+              for (std::size_t j = cols.last; j < grid.wph; ++j) row[j] = pad;
+              const std::size_t src = (s * i + a - grid.h.before) * W + (s * cols.first + b - grid.w.before);
+              const std::size_t n = cols.last - cols.first;
+              if (s == 1) {
+                const auto at = [&](std::size_t k) { return ch[k] ? ch[k] + src : zeros_.data(); };
+                if constexpr (byte_path) simd::x86::interleave4_s8(at(0), at(1), at(2), at(3), n, row + cols.first);
+                else simd::x86::interleave2_s16(at(0), at(1), n, row + cols.first);
+              } else {
+                for (std::size_t j = 0; j < n; ++j) {
+                  std::uint32_t word = 0;
+                  for (std::size_t k = 0; k < per_word; ++k) {
+                    const act_t v = ch[k] ? ch[k][src + s * j] : act_t(0);
+                    const std::uint32_t f = byte_path ? std::uint32_t(std::uint8_t(v) ^ 0x80u) : std::uint16_t(v);
+                    word |= f << (k * (32 / per_word));
+                  }
+                  row[cols.first + j] = word;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+#endif
+
+  aligned_array<std::int32_t, groups * tiles::blocks * block_words> w_{};
+  aligned_array<float, round_up(cout, 16)> scale_{}, bias_{};
+  aligned_array<std::int32_t, round_up(cout, 16)> corr_{};
+  input_buffer<Q, cin * in_plane> in_{};
+  float sx_ = 1.0f;
+#if EMBER_HAS_X86_DOT
+  aligned_array<std::uint32_t, grid.staged_pixels(groups * units_g)> stage_{};
+  aligned_array<act_t, round_up(S.width, 64)> zeros_{};
+#endif
+};
+
+}  // namespace ember::kernels

@@ -1,0 +1,43 @@
+// Partial stores of float batches: write lanes [first, first + n) of a vector to n
+// consecutive floats, as the convolution kernels do where an output row ends mid-vector.
+#pragma once
+
+#include <cstddef>
+
+#include "ember/simd/batch.hpp"
+
+#if EMBER_HAS_XSIMD && (defined(__AVX2__) || defined(__AVX512F__))
+#  include <immintrin.h>
+#endif
+
+#if EMBER_HAS_XSIMD
+namespace ember::simd {
+
+/// dst[i] = v[first + i] for i < n (first + n <= lanes); nothing else is written.
+template <class XA>
+EMBER_ALWAYS_INLINE void store_lanes(float* dst, const xsimd::batch<float, XA>& v, std::size_t first,
+                                     std::size_t n) noexcept {
+  constexpr std::size_t L = xsimd::batch<float, XA>::size;
+#  if defined(__AVX512F__)
+  if constexpr (L == 16) {
+    const auto keep = static_cast<__mmask16>(((1u << n) - 1u) << first);
+    const __m512 packed = _mm512_maskz_compress_ps(keep, v);  // lanes first.. moved to 0..
+    _mm512_mask_storeu_ps(dst, static_cast<__mmask16>((1u << n) - 1u), packed);
+    return;
+  }
+#  endif
+#  if defined(__AVX2__)
+  if constexpr (L == 8) {
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 shifted = _mm256_permutevar8x32_ps(v, _mm256_add_epi32(iota, _mm256_set1_epi32(int(first))));
+    _mm256_maskstore_ps(dst, _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), iota), shifted);
+    return;
+  }
+#  endif
+  alignas(64) float tmp[L];
+  v.store_aligned(tmp);
+  for (std::size_t i = 0; i < n; ++i) dst[i] = tmp[first + i];
+}
+
+}  // namespace ember::simd
+#endif
