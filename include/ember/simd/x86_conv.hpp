@@ -208,5 +208,69 @@ template <std::size_t NC, std::size_t NV, std::size_t Run, std::size_t Pitch>
 }
 #  endif
 
+#  if EMBER_HAS_AVX512_VNNI
+/// 1D convolution tile on the dense byte layout (16-row panels of offset-binary weights,
+/// Bits wide, 8 / Bits column quads per 64-byte block): NT output steps x NP panels.
+/// Step t, tap k reads the signed frame slice at x + t * step + k * tap_step, whose scale
+/// and integer sum sit at the same strides from sx and sum. Per tap, in this order:
+/// exact int32 dot, minus offset * sum, to float, y = fma(that, sw[r] * sx, y).
+struct conv1d_tile_args {
+  const std::uint8_t* w;          // tap 0, block 0 of the first panel
+  std::size_t panel_bytes, tap_blocks, taps;
+  const std::int8_t* x;
+  const float* sx;
+  const std::int32_t* sum;
+  std::size_t step, tap_step;     // bytes
+  const float* sw;                // NP * 16 row scales
+  const float* bias;              // NP * 16
+  std::int32_t offset;
+  float* out;                     // NT x NP * 16
+};
+
+template <unsigned Bits, std::size_t NT, std::size_t NP>
+[[gnu::noinline]] void conv1d_tile_u8s8(const conv1d_tile_args& a, const avx512_vnni&) noexcept {
+  constexpr std::size_t QPB = 8 / Bits;
+  const __m512i mask = _mm512_set1_epi8(static_cast<char>((1u << Bits) - 1));
+  const auto at = [](const void* p, std::size_t bytes) { return static_cast<const char*>(p) + bytes; };
+  __m512 y[NT][NP];
+  EMBER_UNROLL for (std::size_t t = 0; t < NT; ++t) {
+    EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) y[t][p] = _mm512_loadu_ps(a.bias + 16 * p);
+  }
+  for (std::size_t k = 0; k < a.taps; ++k) {
+    __m512i acc[NT][NP];
+    EMBER_UNROLL for (std::size_t t = 0; t < NT; ++t) {
+      EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) acc[t][p] = _mm512_setzero_si512();
+    }
+    const char* xk = at(a.x, k * a.tap_step);
+    const std::uint8_t* wk = a.w + k * a.tap_blocks * 64;
+    for (std::size_t b = 0; b < a.tap_blocks; ++b) {
+      EMBER_UNROLL for (std::size_t s = 0; s < QPB; ++s) {
+        __m512i wv[NP];
+        EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) {
+          wv[p] = _mm512_load_si512(reinterpret_cast<const void*>(wk + p * a.panel_bytes + b * 64));
+          if constexpr (Bits < 8) wv[p] = _mm512_and_si512(_mm512_srli_epi16(wv[p], unsigned(s * Bits)), mask);
+        }
+        EMBER_UNROLL for (std::size_t t = 0; t < NT; ++t) {
+          const __m512i xb = _mm512_set1_epi32(load_i32(xk + t * a.step + (b * QPB + s) * 4));
+          EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) acc[t][p] = _mm512_dpbusd_epi32(acc[t][p], wv[p], xb);
+        }
+      }
+    }
+    EMBER_UNROLL for (std::size_t t = 0; t < NT; ++t) {
+      const std::size_t f = k * a.tap_step + t * a.step;
+      const __m512i corr = _mm512_set1_epi32(a.offset * *reinterpret_cast<const std::int32_t*>(at(a.sum, f)));
+      const __m512 sx = _mm512_set1_ps(*reinterpret_cast<const float*>(at(a.sx, f)));
+      EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) {
+        const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[t][p], corr));
+        y[t][p] = _mm512_fmadd_ps(v, _mm512_mul_ps(_mm512_loadu_ps(a.sw + 16 * p), sx), y[t][p]);
+      }
+    }
+  }
+  EMBER_UNROLL for (std::size_t t = 0; t < NT; ++t) {
+    EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) _mm512_storeu_ps(a.out + (t * NP + p) * 16, y[t][p]);
+  }
+}
+#  endif
+
 }  // namespace ember::simd::x86
 #endif
