@@ -13,3 +13,7 @@
 #include "ember/activation/hard.hpp"
 #include "ember/kernels/matvec.hpp"
 #include "ember/cost/workload.hpp"
+#include "ember/layers/conv1d.hpp"
+#include "ember/layers/conv2d.hpp"
+#include "ember/layers/conv_bn.hpp"
+#include "ember/layers/pool.hpp"

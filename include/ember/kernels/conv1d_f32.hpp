@@ -76,6 +76,11 @@ class conv1d_kernel<quant::f32, S> {
     }
   }
 
+  template <activation Act, class ActP>
+  void output(const history_type& h, std::size_t j, float* y, simd::common) const noexcept {
+    outputs<Act, ActP>(h, j, 1, y, simd::common{});
+  }
+
 #if EMBER_HAS_XSIMD
   template <activation Act, class ActP, simd::vector_arch A>
   void outputs(const history_type& h, std::size_t j0, std::size_t n, float* y, A) const noexcept {
@@ -88,6 +93,13 @@ class conv1d_kernel<quant::f32, S> {
     std::size_t j = j0;
     for (; j + NT <= j0 + n; j += NT) block<Act, ActP, A, NT, NV, vecs>(h, j, y + (j - j0) * cout);
     for (; j < j0 + n; ++j) block<Act, ActP, A, 1, NV, vecs>(h, j, y + (j - j0) * cout);
+  }
+  /// One output step (streaming): the NT = 1 tile of outputs().
+  template <activation Act, class ActP, simd::vector_arch A>
+  void output(const history_type& h, std::size_t j, float* y, A) const noexcept {
+    using B = simd::batch<float, A>;
+    constexpr std::size_t vecs = (depthwise ? round_up(cout, panel_rows) : rows_g) / B::size;
+    block<Act, ActP, A, 1, (vecs < 4 ? vecs : 4), vecs>(h, j, y);
   }
 
  private:
@@ -103,12 +115,13 @@ class conv1d_kernel<quant::f32, S> {
         const std::size_t r0 = (v0 + NV <= Vecs ? v0 : Vecs - NV) * L;  // last block overlaps
         if constexpr (depthwise) tile_dw<A, NT, NV>(w_.data() + r0, x + r0, bias_.data() + r0, out);
         else tile<A, NT, NV>(w_.data() + (g * rows_g + r0) * taps * cin_g, x + g * cin_g, bias_.data() + g * cout_g + r0, out);
-        const std::size_t rows = depthwise ? cout : cout_g, valid = rows - (r0 < rows ? r0 : rows);
+        constexpr std::size_t rows = depthwise ? cout : cout_g;
+        const std::size_t valid = rows - (r0 < rows ? r0 : rows);
         for (std::size_t t = 0; t < NT; ++t) {
           float* yt = y + t * cout + (depthwise ? 0 : g * cout_g) + r0;
           EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) {
             const B r = apply_activation<Act, ActP>(simd::load_aligned<float, A>(out + (t * NV + v) * L));
-            if (v * L + L <= valid) simd::store(yt + v * L, r);
+            if ((v + 1) * L <= rows && v * L + L <= valid) simd::store(yt + v * L, r);  // (v+1)L <= rows: no store GCC must prove
             else if (v * L < valid) simd::store_lanes(yt + v * L, r, 0, valid - v * L);
           }
         }

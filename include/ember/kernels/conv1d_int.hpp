@@ -104,6 +104,18 @@ class conv1d_kernel<Q, S> {
     }
   }
 
+  /// One output step (streaming): outputs() of one step, the same arithmetic.
+  template <activation Act, class ActP, class Arch>
+  void output(const history_type& h, std::size_t j, float* y, Arch arch) const noexcept {
+#if EMBER_HAS_AVX512_VNNI
+    if constexpr (Q::byte_path && !depthwise && std::is_base_of_v<simd::avx512_vnni, Arch>) {
+      vnni_steps<Act, ActP, 1, (matrix::panels < 4 ? matrix::panels : 4)>(h, j, y, arch);
+      return;
+    }
+#endif
+    outputs<Act, ActP>(h, j, 1, y, arch);
+  }
+
 #if EMBER_HAS_X86_DOT
   /// x86: per tap, the dense kernels' panel dot products (VNNI / AVX2 / AVX-512 int16)
   /// against the tap's frame slice, then the tap epilogue on 16 rows at a time.

@@ -81,7 +81,7 @@ class conv1d {
   bool step(std::span<const float, Cin> x, std::span<float, Cout> y, Arch arch = {}) noexcept {
     k_.push(x.data(), next_ * Stride, h_, arch);
     if (h_.end() < next_ * Stride + spec.reach() + 1) return false;
-    k_.template outputs<Act, typename P::act>(h_, next_, 1, y.data(), arch);
+    k_.template output<Act, typename P::act>(h_, next_, y.data(), arch);
     ++next_;
     return true;
   }
