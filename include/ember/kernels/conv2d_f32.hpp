@@ -61,7 +61,7 @@ class conv2d_kernel<quant::f32, S> {
   static constexpr std::size_t nc = tiles::nc;
   static constexpr std::size_t block_floats = cin_g * taps * nc;  // one block: (unit, tap, NC)
   static constexpr std::size_t weight_floats = S.groups * tiles::blocks * block_floats;
-  static constexpr std::size_t scratch_bytes = grid.staged_pixels(cin) * sizeof(float);
+  static constexpr std::size_t scratch_bytes = grid.staged_pixels(cin_g) * sizeof(float);
 
   /// Packs a PyTorch weight (Cout, Cin/groups, K, K), row-major. fp32 stores it exactly.
   constexpr quant_report set_weight(std::span<const float> v) noexcept {
@@ -115,7 +115,8 @@ class conv2d_kernel<quant::f32, S> {
   }
 
 #if EMBER_HAS_XSIMD
-  /// Vector kernel: stage (pad + polyphase), then tiles of NC channels x NV vectors.
+  /// Vector kernel: per group, stage its channels (pad + polyphase; the staged group stays
+  /// in cache for the grouped and depthwise layers), then tiles of NC channels x NV vectors.
   template <activation Act, class ActP, simd::vector_arch A>
   void run(const float* x, float* y, A) noexcept {
     using B = simd::batch<float, A>;
@@ -123,23 +124,23 @@ class conv2d_kernel<quant::f32, S> {
     constexpr vector_tiling T = make_tiling(grid, L);
     constexpr std::size_t NV = tile_vectors<A>(nc, cout_g, T);
     static constexpr auto offsets = tap_offsets<taps>(grid);
-    stage_planes(grid, cin, x, stage_.data(), 0.0f);
-    for (std::size_t j0 = 0; j0 < T.count; j0 += NV) {
-      const std::size_t js = j0 + NV <= T.count ? j0 : T.count - NV;  // the last tile overlaps
-      tile_stores<L, NV, T.rows, (grid.wout() >= L)> st;
-      for (std::size_t v = 0; v < NV; ++v) {
-        if constexpr (T.rows) st.set_row(v, grid, (js + v) / T.vpr, (js + v) % T.vpr * L);
-        else st.set_flat(v, grid, (js + v) * L);
-      }
-      for (std::size_t g = 0; g < S.groups; ++g) {
-        const float* xg = stage_.data() + g * cin_g * grid.plane + T.offset(js);
+    for (std::size_t g = 0; g < S.groups; ++g) {
+      stage_planes(grid, cin_g, x + g * cin_g * S.height * S.width, stage_.data(), 0.0f);
+      for (std::size_t j0 = 0; j0 < T.count; j0 += NV) {
+        const std::size_t js = j0 + NV <= T.count ? j0 : T.count - NV;  // the last tile overlaps
+        tile_stores<L, NV, T.rows, (grid.wout() >= L)> st;
+        for (std::size_t v = 0; v < NV; ++v) {
+          if constexpr (T.rows) st.set_row(v, grid, (js + v) / T.vpr, (js + v) % T.vpr * L);
+          else st.set_flat(v, grid, (js + v) * L);
+        }
         for (std::size_t b = 0; b < tiles::blocks; ++b) {
           const std::size_t co0 = g * cout_g + tiles::block_start(b);
           B acc[nc][NV];
           EMBER_UNROLL for (std::size_t c = 0; c < nc; ++c) {
             EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) acc[c][v] = B(bias_[co0 + c]);
           }
-          tile<A, NV, T.run(NV), T.pitch>(w_.data() + (g * tiles::blocks + b) * block_floats, xg, offsets.data(), acc);
+          tile<A, NV, T.run(NV), T.pitch>(w_.data() + (g * tiles::blocks + b) * block_floats, stage_.data() + T.offset(js),
+                                          offsets.data(), acc);
           EMBER_UNROLL for (std::size_t c = 0; c < nc; ++c) {
             EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v)
               st.store(y + (co0 + c) * out_plane, apply_activation<Act, ActP>(acc[c][v]), v);
@@ -185,7 +186,7 @@ class conv2d_kernel<quant::f32, S> {
  private:
   aligned_array<float, weight_floats> w_{};
   aligned_array<float, round_up(cout, 16)> bias_{};
-  aligned_array<float, grid.staged_pixels(cin)> stage_{};
+  aligned_array<float, grid.staged_pixels(cin_g)> stage_{};  // one group
 };
 
 }  // namespace ember::kernels

@@ -123,24 +123,23 @@ class conv2d_kernel<Q, S> {
     constexpr std::size_t NV = tile_vectors<A>(byte_path ? nc : 2 * nc, cout_g, T), np = NV * 16;
     static constexpr auto offsets = tap_offsets<taps>(grid);
     quantize_frame(x, arch);
-    stage();
     alignas(64) float tile_out[nc * np];
-    for (std::size_t j0 = 0; j0 < T.count; j0 += NV) {
-      const std::size_t js = j0 + NV <= T.count ? j0 : T.count - NV;  // the last tile overlaps
-      tile_stores<L, NV * chunks, T.rows, (grid.wout() >= L)> st;
-      for (std::size_t v = 0; v < NV; ++v) {
-        for (std::size_t k = 0; k < chunks; ++k) {
-          if constexpr (T.rows) st.set_row(v * chunks + k, grid, (js + v) / T.vpr, (js + v) % T.vpr * 16 + k * L);
-          else st.set_flat(v * chunks + k, grid, (js + v) * 16 + k * L);
+    for (std::size_t g = 0; g < groups; ++g) {
+      stage(g);
+      for (std::size_t j0 = 0; j0 < T.count; j0 += NV) {
+        const std::size_t js = j0 + NV <= T.count ? j0 : T.count - NV;  // the last tile overlaps
+        tile_stores<L, NV * chunks, T.rows, (grid.wout() >= L)> st;
+        for (std::size_t v = 0; v < NV; ++v) {
+          for (std::size_t k = 0; k < chunks; ++k) {
+            if constexpr (T.rows) st.set_row(v * chunks + k, grid, (js + v) / T.vpr, (js + v) % T.vpr * 16 + k * L);
+            else st.set_flat(v * chunks + k, grid, (js + v) * 16 + k * L);
+          }
         }
-      }
-      for (std::size_t g = 0; g < groups; ++g) {
         for (std::size_t b = 0; b < tiles::blocks; ++b) {
           const std::size_t co0 = g * cout_g + tiles::block_start(b);
           const simd::x86::conv_tile_args args{w_.data() + (g * tiles::blocks + b) * block_words,
-                                               stage_.data() + g * units_g * grid.plane + T.offset(js),
-                                               offsets.data(), taps, units_g, grid.plane, corr_.data() + co0,
-                                               tile_out};
+                                               stage_.data() + T.offset(js), offsets.data(), taps, units_g,
+                                               grid.plane, corr_.data() + co0, tile_out};
           if constexpr (byte_path) simd::x86::conv_tile_u8s8<nc, NV, T.run(NV), T.pitch>(args, arch);
           else simd::x86::conv_tile_s16<nc, NV, T.run(NV), T.pitch>(args, arch);
           for (std::size_t c = 0; c < nc; ++c) {
@@ -165,46 +164,44 @@ class conv2d_kernel<Q, S> {
   }
 
 #if EMBER_HAS_X86_DOT
-  // Staged pixels: padding and absent channels are zero (0x80 bytes on the byte path).
-  void stage() noexcept {
+  // Stages group g's channels: padding and absent channels are zero (0x80 on the byte path).
+  void stage(std::size_t g) noexcept {
     constexpr std::uint32_t pad = byte_path ? 0x80808080u : 0u;
     const std::size_t s = S.stride, W = S.width;
-    for (std::size_t g = 0; g < groups; ++g) {
-      for (std::size_t u = 0; u < units_g; ++u) {
-        const act_t* ch[4];  // the unit's channels; nullptr where the group has fewer
-        for (std::size_t k = 0; k < 4; ++k) {
-          const std::size_t ci = u * per_word + k;
-          ch[k] = k < per_word && ci < cin_g ? in_.q.data() + (g * cin_g + ci) * in_plane : nullptr;
-        }
-        for (std::size_t a = 0; a < s; ++a) {
-          const phase_range rows = valid_phase(grid.h, a, grid.hph);
-          for (std::size_t b = 0; b < s; ++b) {
-            const phase_range cols = valid_phase(grid.w, b, grid.wph);
-            std::uint32_t* p = stage_.data() + (g * units_g + u) * grid.plane + (a * s + b) * grid.hph * grid.wph;
-            for (std::size_t i = 0; i < grid.hph; ++i) {
-              std::uint32_t* row = p + i * grid.wph;
-              if (i < rows.first || i >= rows.last || cols.first == cols.last) {
-                for (std::size_t j = 0; j < grid.wph; ++j) row[j] = pad;
-                continue;
-              }
-              for (std::size_t j = 0; j < cols.first; ++j) row[j] = pad;
-              for (std::size_t j = cols.last; j < grid.wph; ++j) row[j] = pad;
-              const std::size_t src = (s * i + a - grid.h.before) * W + (s * cols.first + b - grid.w.before);
-              const std::size_t n = cols.last - cols.first;
-              if (s == 1) {
-                const auto at = [&](std::size_t k) { return ch[k] ? ch[k] + src : zeros_.data(); };
-                if constexpr (byte_path) simd::x86::interleave4_s8(at(0), at(1), at(2), at(3), n, row + cols.first);
-                else simd::x86::interleave2_s16(at(0), at(1), n, row + cols.first);
-              } else {
-                for (std::size_t j = 0; j < n; ++j) {
-                  std::uint32_t word = 0;
-                  for (std::size_t k = 0; k < per_word; ++k) {
-                    const act_t v = ch[k] ? ch[k][src + s * j] : act_t(0);
-                    const std::uint32_t f = byte_path ? std::uint32_t(std::uint8_t(v) ^ 0x80u) : std::uint16_t(v);
-                    word |= f << (k * (32 / per_word));
-                  }
-                  row[cols.first + j] = word;
+    for (std::size_t u = 0; u < units_g; ++u) {
+      const act_t* ch[4];  // the unit's channels; nullptr where the group has fewer
+      for (std::size_t k = 0; k < 4; ++k) {
+        const std::size_t ci = u * per_word + k;
+        ch[k] = k < per_word && ci < cin_g ? in_.q.data() + (g * cin_g + ci) * in_plane : nullptr;
+      }
+      for (std::size_t a = 0; a < s; ++a) {
+        const phase_range rows = valid_phase(grid.h, a, grid.hph);
+        for (std::size_t b = 0; b < s; ++b) {
+          const phase_range cols = valid_phase(grid.w, b, grid.wph);
+          std::uint32_t* p = stage_.data() + u * grid.plane + (a * s + b) * grid.hph * grid.wph;
+          for (std::size_t i = 0; i < grid.hph; ++i) {
+            std::uint32_t* row = p + i * grid.wph;
+            if (i < rows.first || i >= rows.last || cols.first == cols.last) {
+              for (std::size_t j = 0; j < grid.wph; ++j) row[j] = pad;
+              continue;
+            }
+            for (std::size_t j = 0; j < cols.first; ++j) row[j] = pad;
+            for (std::size_t j = cols.last; j < grid.wph; ++j) row[j] = pad;
+            const std::size_t src = (s * i + a - grid.h.before) * W + (s * cols.first + b - grid.w.before);
+            const std::size_t n = cols.last - cols.first;
+            if (s == 1) {
+              const auto at = [&](std::size_t k) { return ch[k] ? ch[k] + src : zeros_.data(); };
+              if constexpr (byte_path) simd::x86::interleave4_s8(at(0), at(1), at(2), at(3), n, row + cols.first);
+              else simd::x86::interleave2_s16(at(0), at(1), n, row + cols.first);
+            } else {
+              for (std::size_t j = 0; j < n; ++j) {
+                std::uint32_t word = 0;
+                for (std::size_t k = 0; k < per_word; ++k) {
+                  const act_t v = ch[k] ? ch[k][src + s * j] : act_t(0);
+                  const std::uint32_t f = byte_path ? std::uint32_t(std::uint8_t(v) ^ 0x80u) : std::uint16_t(v);
+                  word |= f << (k * (32 / per_word));
                 }
+                row[cols.first + j] = word;
               }
             }
           }
@@ -220,7 +217,7 @@ class conv2d_kernel<Q, S> {
   input_buffer<Q, cin * in_plane> in_{};
   float sx_ = 1.0f;
 #if EMBER_HAS_X86_DOT
-  aligned_array<std::uint32_t, grid.staged_pixels(groups * units_g)> stage_{};
+  aligned_array<std::uint32_t, grid.staged_pixels(units_g)> stage_{};  // one group
   aligned_array<act_t, round_up(S.width, 64)> zeros_{};
 #endif
 };
