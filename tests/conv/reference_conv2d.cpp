@@ -22,6 +22,16 @@ TEST_CASE("conv2d f32: matches torch conv2d within 1e-5 (relative to the largest
   run_conv2d<conv2d<4, 9, 7, 6, 3, P, 1, 1, pad::symmetric(1), 1, activation::none, false>>("c2_k3_nobias");
 }
 
+TEST_CASE("conv2d f32 Winograd F(2x2, 3x3): matches torch conv2d within 1e-5") {
+  using P = policy<>;
+  using A = conv2d<8, 9, 11, 8, 3, P, 1, 1, pad::symmetric(1), 1, activation::relu>;
+  static_assert(kernels::winograd_eligible(A::spec));
+  run_conv2d<A>("c2_wino_k3_p1_odd_relu");
+  run_conv2d<conv2d<5, 12, 7, 10, 3, P, 1, 1, pad::same, 1, activation::tanh>>("c2_wino_k3_same_tanh");
+  run_conv2d<conv2d<6, 21, 37, 9, 3>>("c2_wino_k3_valid_wide");
+  run_conv2d<conv_bn<A>>("c2_bn_wino_k3_relu");
+}
+
 TEST_CASE("conv2d + batch norm folded at load: matches torch conv2d + BatchNorm2d (eval)") {
   using C = conv2d<4, 9, 10, 6, 3, policy<>, 1, 1, pad::symmetric(1), 1, activation::relu>;
   run_conv2d<conv_bn<C>>("c2_bn_k3_relu");

@@ -15,6 +15,8 @@ Conventions, matching ember:
 * Batch norm is folded the ember way: a = gamma / sqrt(var + eps) in float32; fp32 checks
   against conv + BatchNorm in float64, quantized layers quantize W first and scale s_w by a.
 """
+import zlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -179,6 +181,10 @@ CASES = [
     c2("c2_k5_g4_s2_p2", 8, 11, 9, 8, 5, stride=2, pad=2, groups=4),
     c2("c2_k3_hard_sigmoid", 4, 8, 8, 6, 3, pad=1, act="sigmoid", actpol="hard"),
     c2("c2_k3_nobias", 4, 9, 7, 6, 3, pad=1, bias=False),
+    # 3x3 stride 1 with Cin >= 4 and Cout >= 8: the Winograd F(2x2, 3x3) path (odd sizes, partial tiles)
+    c2("c2_wino_k3_p1_odd_relu", 8, 9, 11, 8, 3, pad=1, act="relu"),
+    c2("c2_wino_k3_same_tanh", 5, 12, 7, 10, 3, pad="same", act="tanh"),
+    c2("c2_wino_k3_valid_wide", 6, 21, 37, 9, 3),
     # conv2d quantized (fake-quant references)
     c2("c2_s8_k3_same_relu", 4, 11, 13, 6, 3, pad="same", act="relu", quant="int8"),
     c2("c2_s8_k3_s2_p1", 5, 12, 10, 7, 3, stride=2, pad=1, quant="int8"),
@@ -193,6 +199,7 @@ CASES = [
     # conv2d + batch norm folded
     c2("c2_bn_k3_relu", 4, 9, 10, 6, 3, pad=1, act="relu", bias=False, bn=True),
     c2("c2_bn_k3_bias", 4, 9, 10, 6, 3, pad=1, bias=True, bn=True),
+    c2("c2_bn_wino_k3_relu", 8, 9, 11, 8, 3, pad=1, act="relu", bias=False, bn=True),
     c2("c2_s8_bn_k3_relu", 4, 9, 10, 6, 3, pad=1, act="relu", bias=False, bn=True, quant="int8"),
     # conv1d fp32 (time-major)
     c1("c1_k3_causal", 8, 12, 3, 40, pad="causal"),
@@ -230,15 +237,16 @@ CASES = [
 def generate(outdir):
     outdir = outdir / "conv"
     manifest = {}
-    for i, case in enumerate(CASES):
+    for case in CASES:
         case = dict(case)
-        case["seed_x"] = 7000 + 10 * i
+        seed = zlib.crc32(case["name"].encode()) * 16  # stable when cases are added or reordered
+        case["seed_x"] = seed
         if case["kind"] in ("conv1d", "conv2d"):
             fan_in = case["cin"] // case["groups"] * case["k"] ** (1 if case["kind"] == "conv1d" else 2)
-            case["seed_w"], case["seed_b"] = 7001 + 10 * i, 7002 + 10 * i
+            case["seed_w"], case["seed_b"] = seed + 1, seed + 2
             case["scale_w"] = float(np.float32(1.0 / np.sqrt(fan_in)))
             if case.pop("bn"):
-                case["seed_bn"] = 7003 + 10 * i
+                case["seed_bn"] = seed + 3
             y = conv(case)
         else:
             y = pool(case)

@@ -197,10 +197,8 @@ constexpr std::size_t best_vectors(std::size_t nc, std::size_t cout_g, const vec
 /// nc (and its best nv) with the highest modelled throughput, never more than a group holds.
 /// At least 4 when the group allows: every k step streams nv fresh input vectors, which
 /// fewer than 4 channels cannot amortize (measured: a 1x1 tile runs 2x slower at 2 x 13).
-constexpr std::size_t tile_channels(std::size_t cout_g, const grid2d& g) noexcept {
-  const std::size_t lanes = simd::native_float_lanes >= 8 ? simd::native_float_lanes : 8;
-  const std::size_t registers = lanes >= 16 ? 32 : 16;
-  const vector_tiling t = make_tiling(g, lanes);
+constexpr std::size_t tile_channels(std::size_t cout_g, const vector_tiling& t) noexcept {
+  const std::size_t registers = t.lanes >= 16 ? 32 : 16;
   std::size_t best = 1;
   double best_score = 0;
   for (std::size_t nc = cout_g < 4 ? cout_g : 4; nc <= 12 && nc <= cout_g && detail::tile_fits(nc, 1, registers); ++nc) {
@@ -208,6 +206,10 @@ constexpr std::size_t tile_channels(std::size_t cout_g, const grid2d& g) noexcep
     if (s > best_score * 1.0001) best = nc, best_score = s;
   }
   return best;
+}
+
+constexpr std::size_t tile_channels(std::size_t cout_g, const grid2d& g) noexcept {
+  return tile_channels(cout_g, make_tiling(g, simd::native_float_lanes >= 8 ? simd::native_float_lanes : 8));
 }
 
 /// Vectors per register tile on arch A for nc channels under tiling t.

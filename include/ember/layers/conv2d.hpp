@@ -13,6 +13,7 @@
 #include "ember/io/param_spec.hpp"
 #include "ember/kernels/conv2d_f32.hpp"
 #include "ember/kernels/conv2d_int.hpp"
+#include "ember/kernels/conv2d_winograd.hpp"
 #include "ember/kernels/conv_epilogue.hpp"
 #include "ember/kernels/conv_plan.hpp"
 

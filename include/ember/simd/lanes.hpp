@@ -39,5 +39,36 @@ EMBER_ALWAYS_INLINE void store_lanes(float* dst, const xsimd::batch<float, XA>& 
   for (std::size_t i = 0; i < n; ++i) dst[i] = tmp[first + i];
 }
 
+/// Interleaves a and b lane by lane: lo = a0 b0 a1 b1 ... (first L/2 pairs), hi = the rest.
+/// (xsimd 8.1's zip_lo / zip_hi interleave within 128-bit lanes only.)
+template <class XA>
+EMBER_ALWAYS_INLINE void zip(const xsimd::batch<float, XA>& a, const xsimd::batch<float, XA>& b,
+                             xsimd::batch<float, XA>& lo, xsimd::batch<float, XA>& hi) noexcept {
+  constexpr std::size_t L = xsimd::batch<float, XA>::size;
+#  if defined(__AVX512F__)
+  if constexpr (L == 16) {
+    const __m512i il = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i ih = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    lo = _mm512_permutex2var_ps(a, il, b);
+    hi = _mm512_permutex2var_ps(a, ih, b);
+    return;
+  }
+#  endif
+#  if defined(__AVX2__)
+  if constexpr (L == 8) {
+    const __m256 l = _mm256_unpacklo_ps(a, b), h = _mm256_unpackhi_ps(a, b);
+    lo = _mm256_permute2f128_ps(l, h, 0x20);
+    hi = _mm256_permute2f128_ps(l, h, 0x31);
+    return;
+  }
+#  endif
+  alignas(64) float ta[L], tb[L], t[2 * L];
+  a.store_aligned(ta);
+  b.store_aligned(tb);
+  for (std::size_t i = 0; i < L; ++i) t[2 * i] = ta[i], t[2 * i + 1] = tb[i];
+  lo = xsimd::batch<float, XA>::load_aligned(t);
+  hi = xsimd::batch<float, XA>::load_aligned(t + L);
+}
+
 }  // namespace ember::simd
 #endif
