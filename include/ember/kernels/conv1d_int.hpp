@@ -11,6 +11,7 @@
 #include "ember/kernels/conv1d_f32.hpp"
 #include "ember/kernels/dense_s16.hpp"
 #include "ember/kernels/dense_s8.hpp"
+#include "ember/simd/lanes.hpp"
 #include "ember/simd/x86_conv.hpp"
 
 namespace ember::kernels {
@@ -190,7 +191,8 @@ class conv1d_kernel<Q, S> {
   template <activation Act, class ActP, std::size_t NT, std::size_t NP>
   void vnni_steps(const history_type& h, std::size_t j, float* y, const simd::avx512_vnni& arch) const noexcept {
     constexpr std::size_t P = matrix::panels;
-    alignas(64) float out[NT * NP * panel_rows];
+    constexpr bool direct = cout_g % panel_rows == 0;  // every panel row is an output: write y
+    alignas(64) float out[direct ? 1 : NT * NP * panel_rows];
     const frame& f0 = *h.frame(j * S.stride);
     for (std::size_t g = 0; g < groups; ++g) {
       const matrix& W = w_[g];
@@ -199,12 +201,19 @@ class conv1d_kernel<Q, S> {
                                             taps, f0.q + g * cin_pad, &f0.scale, &f0.sum[g],
                                             S.stride * sizeof(frame), S.dilation * sizeof(frame),
                                             W.scale.data() + p0 * panel_rows, bias_.data() + g * cout_g + p0 * panel_rows,
-                                            matrix::offset, out};
+                                            matrix::offset, direct ? y + g * cout_g + p0 * panel_rows : out,
+                                            direct ? cout : N * panel_rows};
         simd::x86::conv1d_tile_u8s8<matrix::bits, NT, N>(a, arch);
         const std::size_t r0 = p0 * panel_rows, valid = cout_g - r0 < N * panel_rows ? cout_g - r0 : N * panel_rows;
         for (std::size_t t = 0; t < NT; ++t) {
           float* yt = y + t * cout + g * cout_g + r0;
-          for (std::size_t r = 0; r < valid; ++r) yt[r] = apply_activation<Act, ActP>(out[t * N * panel_rows + r]);
+          if constexpr (direct) {
+            if constexpr (Act != activation::none) {
+              for (std::size_t r = 0; r < valid; r += 16) simd::store(yt + r, apply_activation<Act, ActP>(simd::load<float, simd::avx512_vnni>(yt + r)));
+            }
+          } else {
+            for (std::size_t r = 0; r < valid; ++r) yt[r] = apply_activation<Act, ActP>(out[t * N * panel_rows + r]);
+          }
         }
       };
       std::size_t p0 = 0;
@@ -230,9 +239,13 @@ class conv1d_kernel<Q, S> {
   }
 #if EMBER_HAS_XSIMD
   template <simd::vector_arch A>
-  static float max_abs(const float* x, A) noexcept { return simd::max_abs<A>(x, cin); }
+  static float max_abs(const float* x, A) noexcept { return simd::max_abs_fast<A>(x, cin); }
   template <simd::vector_arch A>
   static std::int32_t quantize(const float* x, float inv, act_t* q, A) noexcept {
+#  if EMBER_HAS_X86_DOT && defined(__AVX512F__) && defined(__AVX512BW__)
+    if constexpr (A::float_lanes == 16 && Q::scale == quant::scale_kind::per_row)  // |x * inv| <= qmax
+      return simd::x86::quantize_in_range(x, cin_g, inv, Q::act_qmax, q);
+#  endif
     return simd::quantize<A>(x, cin_g, inv, Q::act_qmax, q);
   }
 #endif

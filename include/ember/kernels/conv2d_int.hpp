@@ -9,6 +9,7 @@
 #include "ember/core/quant.hpp"
 #include "ember/kernels/conv2d_f32.hpp"
 #include "ember/kernels/dense_s8.hpp"
+#include "ember/simd/lanes.hpp"
 #include "ember/simd/quantize.hpp"
 #include "ember/simd/x86_conv.hpp"
 
@@ -122,11 +123,19 @@ class conv2d_kernel<Q, S> {
     constexpr vector_tiling T = make_tiling(grid, 16);
     constexpr std::size_t NV = tile_vectors<A>(byte_path ? nc : 2 * nc, cout_g, T), np = NV * 16;
     static constexpr auto offsets = tap_offsets<taps>(grid);
+#  if EMBER_HAS_AVX512_VNNI
+    constexpr bool fused = byte_path && std::is_base_of_v<simd::avx512_vnni, A> && T.rows && grid.wout() % 16 == 0 &&
+                           (Act == activation::none || Act == activation::relu || Act == activation::relu6);
+#  else
+    constexpr bool fused = false;
+#  endif
+    constexpr bool fused_rows = fused && NV % T.vpr == 0;
     quantize_frame(x, arch);
     alignas(64) float tile_out[nc * np];
     for (std::size_t g = 0; g < groups; ++g) {
       stage(g);
       for (std::size_t j0 = 0; j0 < T.count; j0 += NV) {
+        if (fused_rows && j0 > 0 && j0 + NV <= T.count) continue;  // done by the j0 = 0 call
         const std::size_t js = j0 + NV <= T.count ? j0 : T.count - NV;  // the last tile overlaps
         tile_stores<L, NV * chunks, T.rows, (grid.wout() >= L)> st;
         for (std::size_t v = 0; v < NV; ++v) {
@@ -137,9 +146,31 @@ class conv2d_kernel<Q, S> {
         }
         for (std::size_t b = 0; b < tiles::blocks; ++b) {
           const std::size_t co0 = g * cout_g + tiles::block_start(b);
-          const simd::x86::conv_tile_args args{w_.data() + (g * tiles::blocks + b) * block_words,
-                                               stage_.data() + T.offset(js), offsets.data(), taps, units_g,
-                                               grid.plane, corr_.data() + co0, tile_out};
+          simd::x86::conv_tile_args args{w_.data() + (g * tiles::blocks + b) * block_words,
+                                         stage_.data() + T.offset(js), offsets.data(), taps, units_g,
+                                         grid.plane, corr_.data() + co0, tile_out};
+#  if EMBER_HAS_AVX512_VNNI
+          // Whole output rows and a clamp activation: the tile writes y itself.
+          if constexpr (fused) {
+            alignas(64) float sc[nc];
+            for (std::size_t c = 0; c < nc; ++c) sc[c] = scale_[co0 + c] * sx_;
+            args.scale = sc;
+            args.bias = bias_.data() + co0;
+            args.y = y + co0 * out_plane + js / T.vpr * grid.wout() + js % T.vpr * 16;
+            args.y_stride = out_plane;
+            constexpr auto clamp = Act == activation::relu    ? simd::x86::tile_clamp::relu
+                                   : Act == activation::relu6 ? simd::x86::tile_clamp::relu6
+                                                              : simd::x86::tile_clamp::none;
+            // Tiles of whole rows advance linearly: run every full tile in the same call.
+            if (fused_rows && j0 == 0) {
+              args.tiles = T.count / NV;
+              args.x_step = NV / T.vpr * T.pitch;
+              args.y_step = NV / T.vpr * grid.wout();
+            }
+            simd::x86::conv_tile_u8s8<nc, NV, T.run(NV), T.pitch, (T.run(NV) == NV ? 16 * NV : grid.wout()), clamp>(args, arch);
+            continue;
+          }
+#  endif
           if constexpr (byte_path) simd::x86::conv_tile_u8s8<nc, NV, T.run(NV), T.pitch>(args, arch);
           else simd::x86::conv_tile_s16<nc, NV, T.run(NV), T.pitch>(args, arch);
           for (std::size_t c = 0; c < nc; ++c) {
@@ -159,6 +190,14 @@ class conv2d_kernel<Q, S> {
 
   template <class Arch>
   void quantize_frame(const float* x, Arch arch) noexcept {
+#if EMBER_HAS_X86_DOT && defined(__AVX512F__) && defined(__AVX512BW__)
+    if constexpr (Arch::float_lanes == 16 && Q::scale == quant::scale_kind::per_row) {  // |x * inv| <= qmax
+      const float amax = simd::max_abs_fast<Arch>(x, cin * in_plane);
+      simd::x86::quantize_in_range(x, cin * in_plane, act_inv_scale<Q>(amax), Q::act_qmax, in_.q.data());
+      sx_ = act_scale<Q>(amax);
+      return;
+    }
+#endif
     prepare(std::span<const float, cin * in_plane>(x, cin * in_plane), in_, arch);
     sx_ = in_.scale;
   }

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 
+#include "ember/core/fixed_point.hpp"
 #include "ember/simd/batch.hpp"
 
 #if EMBER_HAS_XSIMD && (defined(__AVX2__) || defined(__AVX512F__))
@@ -37,6 +38,30 @@ EMBER_ALWAYS_INLINE void store_lanes(float* dst, const xsimd::batch<float, XA>& 
   alignas(64) float tmp[L];
   v.store_aligned(tmp);
   for (std::size_t i = 0; i < n; ++i) dst[i] = tmp[first + i];
+}
+
+/// max |x_i| over n floats, NaN ignored: simd::max_abs with a shuffle reduction instead of
+/// a round trip through memory (which stalls store forwarding once per frame in conv1d).
+template <class A>
+inline float max_abs_fast(const float* x, std::size_t n) noexcept {
+  using B = batch<float, A>;
+  constexpr std::size_t L = B::size;
+  B m[4] = {B(0.0f), B(0.0f), B(0.0f), B(0.0f)};  // four chains: max has a 4-cycle latency
+  std::size_t i = 0;
+  const auto step = [&](B& acc, const B& v) { acc = xsimd::max(acc, xsimd::select(v == v, xsimd::abs(v), B(0.0f))); };
+  for (; i + 4 * L <= n; i += 4 * L) {
+    EMBER_UNROLL for (std::size_t k = 0; k < 4; ++k) step(m[k], load<float, A>(x + i + k * L));
+  }
+  for (; i + L <= n; i += L) step(m[0], load<float, A>(x + i));
+  const B mm = xsimd::max(xsimd::max(m[0], m[1]), xsimd::max(m[2], m[3]));
+  float r;
+#  if defined(__AVX512F__)
+  if constexpr (L == 16) r = _mm512_reduce_max_ps(mm);
+  else
+#  endif
+    r = reduce_max(mm);
+  for (std::size_t k = 0; k < n % L; ++k, ++i) r = abs_value(x[i]) > r ? abs_value(x[i]) : r;  // counted tail
+  return r;
 }
 
 /// Interleaves a and b lane by lane: lo = a0 b0 a1 b1 ... (first L/2 pairs), hi = the rest.

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ember/core/fixed_point.hpp"
 #include "ember/simd/x86_dot.hpp"
 
 #if EMBER_HAS_X86_DOT
@@ -70,6 +71,33 @@ EMBER_ALWAYS_INLINE void dpbusd(__m512i& acc, __m512i u, __m512i s) noexcept {
 
 // The tiles are not inlined: inside a caller's loops GCC 12 spills their accumulators.
 
+#  if defined(__AVX512F__) && defined(__AVX512BW__)
+/// q_i = saturate(round_half_even(x_i * inv)) for |x_i * inv| <= qmax + 1/2 (the frame's own
+/// scale guarantees it), NaN -> 0; returns sum q_i. The same integers as
+/// simd::quantize / quantize_symmetric with fewer instructions: the clamp reduces to the
+/// narrowing saturation, which only Inf * 0 = NaN (already zeroed) could reach.
+template <class T>
+inline std::int32_t quantize_in_range(const float* x, std::size_t n, float inv, std::int32_t qmax, T* q) noexcept {
+  const __m512 vinv = _mm512_set1_ps(inv);
+  __m512i sum = _mm512_setzero_si512();
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 v = _mm512_mul_ps(_mm512_loadu_ps(x + i), vinv);
+    const __m512i r = _mm512_cvtps_epi32(_mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v));  // nearest even
+    sum = _mm512_add_epi32(sum, r);
+    if constexpr (sizeof(T) == 1) _mm_storeu_si128(reinterpret_cast<__m128i*>(q + i), _mm512_cvtsepi32_epi8(r));
+    else _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + i), _mm512_cvtsepi32_epi16(r));
+  }
+  std::int32_t total = _mm512_reduce_add_epi32(sum);
+  for (std::size_t k = 0; k < n % 16; ++k, ++i) {  // counted tail
+    const auto v = quantize_symmetric(x[i] * inv, qmax);
+    q[i] = static_cast<T>(v);
+    total += v;
+  }
+  return total;
+}
+#  endif
+
 /// Tile arguments: w = (unit, tap, NC) weight words of one block; x = staged pixels of the
 /// group's first unit at the tile's first vector (vector v is (v / Run) * Pitch +
 /// (v % Run) * 16 pixels further); off = tap offsets (pixels); corr =
@@ -82,42 +110,67 @@ struct conv_tile_args {
   std::size_t taps, units, unit_stride;
   const std::int32_t* corr;
   float* out;
+  // Fused epilogue (conv_tile_u8s8 with OutPitch > 0): channel c, vector v is written to
+  // y + c * y_stride + (v / Run) * OutPitch + (v % Run) * 16 as
+  // clamp(fma(float(sum - corr[c]), scale[c], bias[c])).
+  const float* scale = nullptr;
+  const float* bias = nullptr;
+  float* y = nullptr;
+  std::size_t y_stride = 0;
+  // Fused only: `tiles` consecutive tiles, x_step staged pixels and y_step outputs apart.
+  std::size_t tiles = 1, x_step = 0, y_step = 0;
 };
 
+/// Clamps of the fused epilogue, matching ember::activation none / relu / relu6 exactly
+/// (max(v, 0) returns 0 for NaN, as simd::max(v, 0) does).
+enum class tile_clamp { none, relu, relu6 };
+
 #  if EMBER_HAS_AVX512_VNNI
-template <std::size_t NC, std::size_t NV, std::size_t Run, std::size_t Pitch>
+template <std::size_t NC, std::size_t NV, std::size_t Run, std::size_t Pitch, std::size_t OutPitch = 0,
+          tile_clamp Clamp = tile_clamp::none>
 [[gnu::noinline]] void conv_tile_u8s8(const conv_tile_args& a, const avx512_vnni&) noexcept {
-  __m512i acc[NC][NV];
-  EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) {
-    EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) acc[c][v] = _mm512_setzero_si512();
-  }
-  const std::int32_t* w = a.w;
-  const std::uint32_t* x = a.x;
-  for (std::size_t u = 0; u < a.units; ++u, x += a.unit_stride) {
-    for (std::size_t t = 0; t < a.taps; ++t, w += NC) {
-      const std::uint32_t* xt = x + a.off[t];
-      if constexpr (NC <= NV) {
-        __m512i wb[NC];
-        EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) wb[c] = _mm512_set1_epi32(w[c]);
-        EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) {
-          const __m512i xv = _mm512_loadu_si512(reinterpret_cast<const void*>(xt + vec_offset<Run, Pitch>(v)));
-          EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) dpbusd(acc[c][v], xv, wb[c]);
-        }
-      } else {
-        __m512i xv[NV];
-        EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v)
-          xv[v] = _mm512_loadu_si512(reinterpret_cast<const void*>(xt + vec_offset<Run, Pitch>(v)));
-        EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) {
-          const __m512i wb = _mm512_set1_epi32(w[c]);
-          EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) dpbusd(acc[c][v], xv[v], wb);
+  for (std::size_t tile = 0; tile < a.tiles; ++tile) {
+    __m512i acc[NC][NV];
+    EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) {
+      EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) acc[c][v] = _mm512_setzero_si512();
+    }
+    const std::int32_t* w = a.w;
+    const std::uint32_t* x = a.x + tile * a.x_step;
+    for (std::size_t u = 0; u < a.units; ++u, x += a.unit_stride) {
+      for (std::size_t t = 0; t < a.taps; ++t, w += NC) {
+        const std::uint32_t* xt = x + a.off[t];
+        if constexpr (NC <= NV) {
+          __m512i wb[NC];
+          EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) wb[c] = _mm512_set1_epi32(w[c]);
+          EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) {
+            const __m512i xv = _mm512_loadu_si512(reinterpret_cast<const void*>(xt + vec_offset<Run, Pitch>(v)));
+            EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) dpbusd(acc[c][v], xv, wb[c]);
+          }
+        } else {
+          __m512i xv[NV];
+          EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v)
+            xv[v] = _mm512_loadu_si512(reinterpret_cast<const void*>(xt + vec_offset<Run, Pitch>(v)));
+          EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) {
+            const __m512i wb = _mm512_set1_epi32(w[c]);
+            EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) dpbusd(acc[c][v], xv[v], wb);
+          }
         }
       }
     }
-  }
-  EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) {
-    const __m512i corr = _mm512_set1_epi32(a.corr[c]);
-    EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v)
-      _mm512_storeu_ps(a.out + (c * NV + v) * 16, _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[c][v], corr)));
+    EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) {
+      const __m512i corr = _mm512_set1_epi32(a.corr[c]);
+      EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) {
+        const __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[c][v], corr));
+        if constexpr (OutPitch == 0) {
+          _mm512_storeu_ps(a.out + (c * NV + v) * 16, f);
+        } else {
+          __m512 r = _mm512_fmadd_ps(f, _mm512_set1_ps(a.scale[c]), _mm512_set1_ps(a.bias[c]));
+          if constexpr (Clamp != tile_clamp::none) r = _mm512_max_ps(r, _mm512_setzero_ps());
+          if constexpr (Clamp == tile_clamp::relu6) r = _mm512_min_ps(r, _mm512_set1_ps(6.0f));
+          _mm512_storeu_ps(a.y + tile * a.y_step + c * a.y_stride + (v / Run) * OutPitch + (v % Run) * 16, r);
+        }
+      }
+    }
   }
 }
 #  endif
@@ -237,7 +290,8 @@ struct conv1d_tile_args {
   const float* sw;                // NP * 16 row scales
   const float* bias;              // NP * 16
   std::int32_t offset;
-  float* out;                     // NT x NP * 16
+  float* out;                     // step t, row r at out[t * out_step + r]
+  std::size_t out_step;
 };
 
 template <unsigned Bits, std::size_t NT, std::size_t NP>
@@ -280,7 +334,7 @@ template <unsigned Bits, std::size_t NT, std::size_t NP>
     }
   }
   EMBER_UNROLL for (std::size_t t = 0; t < NT; ++t) {
-    EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) _mm512_storeu_ps(a.out + (t * NP + p) * 16, y[t][p]);
+    EMBER_UNROLL for (std::size_t p = 0; p < NP; ++p) _mm512_storeu_ps(a.out + t * a.out_step + 16 * p, y[t][p]);
   }
 }
 #  endif
