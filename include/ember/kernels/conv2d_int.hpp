@@ -124,12 +124,14 @@ class conv2d_kernel<Q, S> {
     constexpr std::size_t NV = tile_vectors<A>(byte_path ? nc : 2 * nc, cout_g, T), np = NV * 16;
     static constexpr auto offsets = tap_offsets<taps>(grid);
 #  if EMBER_HAS_AVX512_VNNI
-    constexpr bool fused = byte_path && std::is_base_of_v<simd::avx512_vnni, A> && T.rows && grid.wout() % 16 == 0 &&
+    // Fused: output vectors are whole (rows of a multiple of 16, or flat without junk columns).
+    constexpr bool fused = byte_path && std::is_base_of_v<simd::avx512_vnni, A> && grid.wout() % 16 == 0 &&
+                           (T.rows || grid.wph == grid.wout()) &&
                            (Act == activation::none || Act == activation::relu || Act == activation::relu6);
 #  else
     constexpr bool fused = false;
 #  endif
-    constexpr bool fused_rows = fused && NV % T.vpr == 0;
+    constexpr bool fused_rows = fused && NV % T.vpr == 0;  // tiles advance linearly
     quantize_frame(x, arch);
     alignas(64) float tile_out[nc * np];
     for (std::size_t g = 0; g < groups; ++g) {
@@ -156,7 +158,7 @@ class conv2d_kernel<Q, S> {
             for (std::size_t c = 0; c < nc; ++c) sc[c] = scale_[co0 + c] * sx_;
             args.scale = sc;
             args.bias = bias_.data() + co0;
-            args.y = y + co0 * out_plane + js / T.vpr * grid.wout() + js % T.vpr * 16;
+            args.y = y + co0 * out_plane + (T.rows ? js / T.vpr * grid.wout() + js % T.vpr * 16 : js * 16);
             args.y_stride = out_plane;
             constexpr auto clamp = Act == activation::relu    ? simd::x86::tile_clamp::relu
                                    : Act == activation::relu6 ? simd::x86::tile_clamp::relu6
@@ -164,8 +166,8 @@ class conv2d_kernel<Q, S> {
             // Tiles of whole rows advance linearly: run every full tile in the same call.
             if (fused_rows && j0 == 0) {
               args.tiles = T.count / NV;
-              args.x_step = NV / T.vpr * T.pitch;
-              args.y_step = NV / T.vpr * grid.wout();
+              args.x_step = T.offset(NV);
+              args.y_step = T.rows ? NV / T.vpr * grid.wout() : NV * 16;
             }
             simd::x86::conv_tile_u8s8<nc, NV, T.run(NV), T.pitch, (T.run(NV) == NV ? 16 * NV : grid.wout()), clamp>(args, arch);
             continue;

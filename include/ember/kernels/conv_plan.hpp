@@ -155,8 +155,8 @@ struct vector_tiling {
 
 constexpr vector_tiling make_tiling(const grid2d& g, std::size_t lanes) noexcept {
   const std::size_t flat = ceil_div(g.q_count, lanes), vpr = ceil_div(g.wout(), lanes);
-  if (g.hout() * vpr <= flat) return {true, lanes, vpr, g.wph, g.hout() * vpr};
-  return {false, lanes, 1, lanes, flat};
+  if (g.hout() * vpr < flat) return {true, lanes, vpr, g.wph, g.hout() * vpr};
+  return {false, lanes, 1, lanes, flat};  // on a tie flat: same vectors, any tile size
 }
 
 /// Vector registers of arch A: a register tile of NC x NV accumulators also keeps

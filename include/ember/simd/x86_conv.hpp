@@ -157,17 +157,23 @@ template <std::size_t NC, std::size_t NV, std::size_t Run, std::size_t Pitch, st
         }
       }
     }
+    // The stores may alias a's fields as far as the compiler knows: read them once.
+    const std::int32_t* const corr_p = a.corr;
+    const float *const scale_p = a.scale, *const bias_p = a.bias;
+    float* const out_p = a.out;
+    float* const y_p = a.y + tile * a.y_step;
+    const std::size_t y_stride = a.y_stride;
     EMBER_UNROLL for (std::size_t c = 0; c < NC; ++c) {
-      const __m512i corr = _mm512_set1_epi32(a.corr[c]);
+      const __m512i corr = _mm512_set1_epi32(corr_p[c]);
       EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) {
         const __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[c][v], corr));
         if constexpr (OutPitch == 0) {
-          _mm512_storeu_ps(a.out + (c * NV + v) * 16, f);
+          _mm512_storeu_ps(out_p + (c * NV + v) * 16, f);
         } else {
-          __m512 r = _mm512_fmadd_ps(f, _mm512_set1_ps(a.scale[c]), _mm512_set1_ps(a.bias[c]));
+          __m512 r = _mm512_fmadd_ps(f, _mm512_set1_ps(scale_p[c]), _mm512_set1_ps(bias_p[c]));
           if constexpr (Clamp != tile_clamp::none) r = _mm512_max_ps(r, _mm512_setzero_ps());
           if constexpr (Clamp == tile_clamp::relu6) r = _mm512_min_ps(r, _mm512_set1_ps(6.0f));
-          _mm512_storeu_ps(a.y + tile * a.y_step + c * a.y_stride + (v / Run) * OutPitch + (v % Run) * 16, r);
+          _mm512_storeu_ps(y_p + c * y_stride + (v / Run) * OutPitch + (v % Run) * 16, r);
         }
       }
     }
