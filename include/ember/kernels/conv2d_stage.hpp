@@ -72,9 +72,9 @@ inline void stage_planes(const grid2d& g, std::size_t channels, const float* x, 
 /// that land in one output row (columns < wout, rows < hout); junk lanes are skipped.
 template <std::size_t L>
 struct q_pieces {
-  std::uint32_t out[L + 1], lane[L + 1], n[L + 1];  // output offset, first lane, lane count
-  std::uint32_t count;
-  bool full;  // one piece of all L lanes: a plain vector store
+  std::uint32_t out[L + 1]{}, lane[L + 1]{}, n[L + 1]{};  // output offset, first lane, lane count
+  std::uint32_t count = 0;
+  bool full = false;  // one piece of all L lanes: a plain vector store
 };
 
 template <std::size_t L>
