@@ -12,7 +12,7 @@
 #include "ember/kernels/dense_s16.hpp"
 #include "ember/kernels/dense_s8.hpp"
 #include "ember/simd/lanes.hpp"
-#include "ember/simd/x86_conv.hpp"
+#include "ember/simd/x86_conv1d.hpp"
 
 namespace ember::kernels {
 

@@ -8,10 +8,12 @@
 
 #include "ember/core/quant.hpp"
 #include "ember/kernels/conv2d_f32.hpp"
+#include "ember/kernels/conv2d_int_stage.hpp"
 #include "ember/kernels/dense_s8.hpp"
 #include "ember/simd/lanes.hpp"
 #include "ember/simd/quantize.hpp"
 #include "ember/simd/x86_conv.hpp"
+#include "ember/simd/x86_conv1d.hpp"
 
 namespace ember::kernels {
 
@@ -27,17 +29,18 @@ class conv2d_kernel<Q, S> {
  public:
   static constexpr grid2d grid = S.grid();
   static constexpr bool byte_path = Q::byte_path;
-  static constexpr std::size_t per_word = byte_path ? 4 : 2;  // channels per staged pixel
+  static constexpr int_layout layout = make_int_layout(S, byte_path);
+  static constexpr std::size_t per_word = layout.per_word;
   static constexpr std::size_t cin = S.in_channels, cout = S.out_channels, cin_g = S.cin_g(),
                                cout_g = S.cout_g(), taps = S.taps(), groups = S.groups;
   static constexpr std::size_t out_plane = grid.hout() * grid.wout(), in_plane = S.height * S.width;
-  static constexpr std::size_t units_g = ceil_div(cin_g, per_word);
-  static_assert(units_g * per_word * taps <= Q::max_reduction,
+  static constexpr std::size_t units_g = layout.units, word_taps = layout.taps;
+  static_assert(units_g * word_taps * 4 <= Q::max_reduction,
                 "ember::conv2d: Cin/groups * K * K is longer than this quantization's int32 accumulator "
                 "can sum without overflow (Q::max_reduction)");
   using tiles = conv2d_tiles<S, tile_channels(cout_g, grid)>;
   static constexpr std::size_t nc = tiles::nc;
-  static constexpr std::size_t block_words = units_g * taps * nc;
+  static constexpr std::size_t block_words = units_g * word_taps * nc;
   using act_t = typename Q::act_type;
 
   constexpr quant_report set_weight(std::span<const float> v) noexcept {
@@ -51,10 +54,10 @@ class conv2d_kernel<Q, S> {
         for (std::size_t t = 0; t < taps; ++t) {
           const std::int32_t q = quantize_weight<Q>(row[ci * taps + t], scale_[co], rep);
           sum += q;
+          const weight_slot at = slot_of(layout, S.kernel, ci, t);
           tiles::for_each_copy(co, [&](std::size_t gb, std::size_t c) {
-            auto& word = w_[gb * block_words + ((ci / per_word) * taps + t) * nc + c];
-            const unsigned shift = unsigned(ci % per_word) * (32 / per_word);
-            word = std::int32_t(std::uint32_t(word) | (std::uint32_t(q) & field_mask) << shift);
+            auto& word = w_[gb * block_words + at.word * nc + c];
+            word = std::int32_t(std::uint32_t(word) | (std::uint32_t(q) & field_mask) << at.shift);
           });
         }
       }
@@ -72,10 +75,10 @@ class conv2d_kernel<Q, S> {
   /// Integer weight (co, ci within the group, tap).
   constexpr std::int32_t q(std::size_t co, std::size_t ci, std::size_t t) const noexcept {
     const std::size_t g = co / cout_g, b = tiles::block_of(co % cout_g), c = co % cout_g - tiles::block_start(b);
-    const auto word = std::uint32_t(w_[(g * tiles::blocks + b) * block_words + ((ci / per_word) * taps + t) * nc + c]);
-    const unsigned shift = unsigned(ci % per_word) * (32 / per_word);
-    if constexpr (byte_path) return std::int8_t(std::uint8_t(word >> shift));
-    else return std::int16_t(std::uint16_t(word >> shift));
+    const weight_slot at = slot_of(layout, S.kernel, ci, t);
+    const auto word = std::uint32_t(w_[(g * tiles::blocks + b) * block_words + at.word * nc + c]);
+    if constexpr (byte_path) return std::int8_t(std::uint8_t(word >> at.shift));
+    else return std::int16_t(std::uint16_t(word >> at.shift));
   }
   constexpr float weight(std::size_t co, std::size_t ci, std::size_t t) const noexcept {
     return float(q(co, ci, t)) * scale_[co];
@@ -122,7 +125,7 @@ class conv2d_kernel<Q, S> {
     constexpr std::size_t L = B::size, chunks = 16 / L;  // float chunks per 16-pixel vector
     constexpr vector_tiling T = make_tiling(grid, 16);
     constexpr std::size_t NV = tile_vectors<A>(byte_path ? nc : 2 * nc, cout_g, T), np = NV * 16;
-    static constexpr auto offsets = tap_offsets<taps>(grid);
+    static constexpr auto offsets = word_offsets<word_taps>(grid, layout);
 #  if EMBER_HAS_AVX512_VNNI
     // Fused: output vectors are whole (rows of a multiple of 16, or flat without junk columns).
     constexpr bool fused = byte_path && std::is_base_of_v<simd::avx512_vnni, A> && grid.wout() % 16 == 0 &&
@@ -149,7 +152,7 @@ class conv2d_kernel<Q, S> {
         for (std::size_t b = 0; b < tiles::blocks; ++b) {
           const std::size_t co0 = g * cout_g + tiles::block_start(b);
           simd::x86::conv_tile_args args{w_.data() + (g * tiles::blocks + b) * block_words,
-                                         stage_.data() + T.offset(js), offsets.data(), taps, units_g,
+                                         stage_.data() + T.offset(js), offsets.data(), word_taps, units_g,
                                          grid.plane, corr_.data() + co0, tile_out};
 #  if EMBER_HAS_AVX512_VNNI
           // Whole output rows and a clamp activation: the tile writes y itself.
@@ -205,49 +208,17 @@ class conv2d_kernel<Q, S> {
   }
 
 #if EMBER_HAS_X86_DOT
-  // Stages group g's channels: padding and absent channels are zero (0x80 on the byte path).
+  // Stages group g's words (see int_layout).
   void stage(std::size_t g) noexcept {
-    constexpr std::uint32_t pad = byte_path ? 0x80808080u : 0u;
-    const std::size_t s = S.stride, W = S.width;
-    for (std::size_t u = 0; u < units_g; ++u) {
-      const act_t* ch[4];  // the unit's channels; nullptr where the group has fewer
-      for (std::size_t k = 0; k < 4; ++k) {
-        const std::size_t ci = u * per_word + k;
-        ch[k] = k < per_word && ci < cin_g ? in_.q.data() + (g * cin_g + ci) * in_plane : nullptr;
+    if constexpr (layout.row_words) {
+      stage_row_words(grid, in_.q.data() + g * in_plane, row_.data(), stage_.data());
+    } else {
+      const act_t* ch[4 * units_g];  // each unit's channels; nullptr where the group has fewer
+      for (std::size_t k = 0; k < 4 * units_g; ++k) {
+        const std::size_t ci = k / 4 * per_word + k % 4;
+        ch[k] = k % 4 < per_word && ci < cin_g ? in_.q.data() + (g * cin_g + ci) * in_plane : nullptr;
       }
-      for (std::size_t a = 0; a < s; ++a) {
-        const phase_range rows = valid_phase(grid.h, a, grid.hph);
-        for (std::size_t b = 0; b < s; ++b) {
-          const phase_range cols = valid_phase(grid.w, b, grid.wph);
-          std::uint32_t* p = stage_.data() + u * grid.plane + (a * s + b) * grid.hph * grid.wph;
-          for (std::size_t i = 0; i < grid.hph; ++i) {
-            std::uint32_t* row = p + i * grid.wph;
-            if (i < rows.first || i >= rows.last || cols.first == cols.last) {
-              for (std::size_t j = 0; j < grid.wph; ++j) row[j] = pad;
-              continue;
-            }
-            for (std::size_t j = 0; j < cols.first; ++j) row[j] = pad;
-            for (std::size_t j = cols.last; j < grid.wph; ++j) row[j] = pad;
-            const std::size_t src = (s * i + a - grid.h.before) * W + (s * cols.first + b - grid.w.before);
-            const std::size_t n = cols.last - cols.first;
-            if (s == 1) {
-              const auto at = [&](std::size_t k) { return ch[k] ? ch[k] + src : zeros_.data(); };
-              if constexpr (byte_path) simd::x86::interleave4_s8(at(0), at(1), at(2), at(3), n, row + cols.first);
-              else simd::x86::interleave2_s16(at(0), at(1), n, row + cols.first);
-            } else {
-              for (std::size_t j = 0; j < n; ++j) {
-                std::uint32_t word = 0;
-                for (std::size_t k = 0; k < per_word; ++k) {
-                  const act_t v = ch[k] ? ch[k][src + s * j] : act_t(0);
-                  const std::uint32_t f = byte_path ? std::uint32_t(std::uint8_t(v) ^ 0x80u) : std::uint16_t(v);
-                  word |= f << (k * (32 / per_word));
-                }
-                row[cols.first + j] = word;
-              }
-            }
-          }
-        }
-      }
+      stage_channel_words<per_word>(grid, units_g, ch, S.width, zeros_.data(), stage_.data());
     }
   }
 #endif
@@ -260,6 +231,7 @@ class conv2d_kernel<Q, S> {
 #if EMBER_HAS_X86_DOT
   aligned_array<std::uint32_t, grid.staged_pixels(units_g)> stage_{};  // one group
   aligned_array<act_t, round_up(S.width, 64)> zeros_{};
+  aligned_array<std::uint8_t, layout.row_words ? grid.hph * row_bytes(grid) : 1> row_{};
 #endif
 };
 
