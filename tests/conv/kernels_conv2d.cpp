@@ -106,6 +106,8 @@ void conv2d_shapes() {
     check_conv2d_shape<conv2d<16, 8, 8, 32, 1, P>>();                                // pointwise
     check_conv2d_shape<conv2d<5, 2, 40, 3, 2, P>>();                                 // even kernel
     check_conv2d_shape<depthwise_conv2d<24, 9, 9, 3, P, 2, 1, pad::symmetric(1)>>();  // depthwise stride 2
+    check_conv2d_shape<depthwise_conv2d<16, 11, 19, 5, P, 1, 1, pad::symmetric(2)>>();  // two row words per kernel row
+    check_conv2d_shape<depthwise_conv2d<6, 7, 33, 3, P, 1, 1, pad::same, activation::none, 2>>();  // multiplier 2
     check_conv2d_shape<conv2d<4, 1, 1, 8, 1, P>>();                                  // one pixel
   }
 }

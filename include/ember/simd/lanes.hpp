@@ -1,5 +1,5 @@
-// Partial stores of float batches: write lanes [first, first + n) of a vector to n
-// consecutive floats, as the convolution kernels do where an output row ends mid-vector.
+// Lane-level helpers of the convolution kernels: partial stores (an output row ending
+// mid-vector), a true lane interleave (zip) and max|x| whose reduction stays in registers.
 #pragma once
 
 #include <cstddef>
