@@ -25,6 +25,10 @@ class conv2d_kernel<quant::f32, S> {
   static constexpr std::size_t lanes = simd::native_float_lanes >= 8 ? simd::native_float_lanes : 8;
   using tiles = conv2d_tiles<S, tile_channels(cout, winograd_tiling(wg, lanes))>;
   static constexpr std::size_t nc = tiles::nc, block_floats = cin * nc;
+  // NV * L of any arch's tile: 16-lane archs have 32 registers, narrower ones 16.
+  static constexpr std::size_t max_tile_floats = 16 * detail::max_tile_vectors(nc, 32) > 8 * detail::max_tile_vectors(nc, 16)
+                                                     ? 16 * detail::max_tile_vectors(nc, 32)
+                                                     : 8 * detail::max_tile_vectors(nc, 16);
 
   /// Packs a PyTorch weight (Cout, Cin, 3, 3) and its transform U = G g G^T (in double).
   constexpr quant_report set_weight(std::span<const float> v) noexcept {
@@ -105,8 +109,8 @@ class conv2d_kernel<quant::f32, S> {
     constexpr std::size_t L = B::size;
     constexpr vector_tiling T = winograd_tiling(wg, L);
     constexpr std::size_t nq = T.count, NV = tile_vectors<A>(nc, cout, T);
+    static_assert(NV * L <= max_tile_floats, "ember: Winograd tile larger than its transform buffer");
     stage_planes(wg.in, cin, x, stage_.data(), 0.0f);
-    winograd_input<A>(wg, cin, stage_.data(), v_.data());
     alignas(64) float m[16 * nc * NV * L];  // (xi, channel, vector)
     for (std::size_t j0 = 0; j0 < nq; j0 += NV) {
       const std::size_t js = j0 + NV <= nq ? j0 : nq - NV;  // the last tile overlaps
@@ -115,11 +119,11 @@ class conv2d_kernel<quant::f32, S> {
         if constexpr (T.rows) st[v].set_row(wg, (js + v) / T.vpr, (js + v) % T.vpr * L);
         else st[v].set(wg, (js + v) * L);
       }
+      winograd_input<A, NV>(wg, T, js, cin, stage_.data(), v_.data());
       for (std::size_t b = 0; b < tiles::blocks; ++b) {
         const std::size_t co0 = tiles::block_start(b);
         for (std::size_t k = 0; k < 16; ++k)
-          gemm<A, NV, T.run(NV), T.pitch>(u_.data() + (k * tiles::blocks + b) * block_floats, v_.data() + k * cin * wg.plane + T.offset(js),
-                      m + k * nc * NV * L);
+          gemm<A, NV>(u_.data() + (k * tiles::blocks + b) * block_floats, v_.data() + k * cin * NV * L, m + k * nc * NV * L);
         for (std::size_t c = 0; c < nc; ++c) {
           const B bias(bias_[co0 + c]);
           for (std::size_t v = 0; v < NV; ++v) {
@@ -135,28 +139,28 @@ class conv2d_kernel<quant::f32, S> {
   }
 
  private:
-  // m[c][v] = sum over input channels of U(ci, c) * V(ci, vector v) (a 1x1 tile); vector v
-  // starts (v / Run) * Pitch + (v % Run) * L floats after v.
-  template <class A, std::size_t NV, std::size_t Run = NV, std::size_t Pitch = 0>
+  // m[c][v] = sum over input channels of U(ci, c) * V(ci, vector v) (a 1x1 tile on the
+  // tile's transformed input, NV vectors per channel).
+  template <class A, std::size_t NV>
   [[gnu::noinline]] static void gemm(const float* EMBER_RESTRICT u, const float* EMBER_RESTRICT v, float* m) noexcept {
     using B = simd::batch<float, A>;
     constexpr std::size_t L = B::size;
-    constexpr auto at = [](std::size_t j) { return (j / Run) * Pitch + (j % Run) * L; };
+    constexpr auto at = [](std::size_t j) { return j * L; };
     B acc[nc][NV];
     EMBER_UNROLL for (std::size_t c = 0; c < nc; ++c) {
       EMBER_UNROLL for (std::size_t j = 0; j < NV; ++j) acc[c][j] = B(0.0f);
     }
-    for (std::size_t ci = 0; ci < cin; ++ci, u += nc, v += wg.plane) {
+    for (std::size_t ci = 0; ci < cin; ++ci, u += nc, v += NV * L) {
       if constexpr (nc <= NV) {
         B wb[nc];
         EMBER_UNROLL for (std::size_t c = 0; c < nc; ++c) wb[c] = B(u[c]);
         EMBER_UNROLL for (std::size_t j = 0; j < NV; ++j) {
-          const B xv = simd::load<float, A>(v + at(j));
+          const B xv = simd::load_aligned<float, A>(v + at(j));
           EMBER_UNROLL for (std::size_t c = 0; c < nc; ++c) acc[c][j] = simd::fma(xv, wb[c], acc[c][j]);
         }
       } else {
         B xv[NV];
-        EMBER_UNROLL for (std::size_t j = 0; j < NV; ++j) xv[j] = simd::load<float, A>(v + at(j));
+        EMBER_UNROLL for (std::size_t j = 0; j < NV; ++j) xv[j] = simd::load_aligned<float, A>(v + at(j));
         EMBER_UNROLL for (std::size_t c = 0; c < nc; ++c) {
           const B wb(u[c]);
           EMBER_UNROLL for (std::size_t j = 0; j < NV; ++j) acc[c][j] = simd::fma(xv[j], wb, acc[c][j]);
@@ -174,7 +178,7 @@ class conv2d_kernel<quant::f32, S> {
   aligned_array<float, 16 * tiles::blocks * block_floats> u_{};
   aligned_array<float, round_up(cout, 16)> bias_{};
   aligned_array<float, wg.in.staged_pixels(cin)> stage_{};
-  aligned_array<float, 16 * cin * wg.plane> v_{};  // transformed input (xi, ci, tile)
+  aligned_array<float, 16 * cin * max_tile_floats> v_{};  // one tile's transformed input (xi, ci, vector)
 };
 
 }  // namespace ember::kernels

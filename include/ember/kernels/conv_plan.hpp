@@ -171,6 +171,11 @@ namespace detail {
 constexpr bool tile_fits(std::size_t nc, std::size_t nv, std::size_t registers) noexcept {
   return nv <= 16 && nc * nv + (nc > nv ? nv : nc) + 1 <= registers;
 }
+constexpr std::size_t max_tile_vectors(std::size_t nc, std::size_t registers) noexcept {
+  std::size_t nv = 1;
+  while (tile_fits(nc, nv + 1, registers)) ++nv;
+  return nv;
+}
 // Modelled throughput of an nc x nv tile per k step: nc * nv FMAs against nc broadcasts
 // plus nv input loads that usually split a cache line (counted twice), about two cycles of
 // loop overhead and half a cycle per streamed vector (fitted on Sapphire Rapids: 9 x 3 and

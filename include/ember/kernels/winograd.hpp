@@ -93,22 +93,25 @@ EMBER_ALWAYS_INLINE void output(const V (&m)[16], const V& bias, V (&y)[4]) noex
 }  // namespace winograd
 
 #if EMBER_HAS_XSIMD
-/// Transforms every tile of every staged channel: v[(xi * cin + ci) * plane + q] = V_xi.
-template <class A>
-void winograd_input(const winograd_grid& wg, std::size_t cin, const float* st, float* v) noexcept {
+/// Transforms the NV vectors of tiles js .. of tiling t, for every staged channel, into
+/// v[(xi * cin + ci) * NV * L + j * L] (a tile's V stays in L1 for its 16 GEMMs).
+template <class A, std::size_t NV>
+void winograd_input(const winograd_grid& wg, const vector_tiling& t, std::size_t js, std::size_t cin, const float* st,
+                    float* v) noexcept {
   using B = simd::batch<float, A>;
   constexpr std::size_t L = B::size;
   const std::size_t pp = wg.in.hph * wg.in.wph;
   for (std::size_t ci = 0; ci < cin; ++ci) {
     const float* base = st + ci * wg.in.plane;
-    for (std::size_t q = 0; q < wg.q_reach; q += L) {
+    for (std::size_t j = 0; j < NV; ++j) {
+      const float* b = base + t.offset(js + j);
       B d[16], o[16];
       EMBER_UNROLL for (std::size_t k = 0; k < 16; ++k) {
         const std::size_t r = k / 4, c = k % 4;
-        d[k] = simd::load<float, A>(base + ((r % 2) * 2 + c % 2) * pp + (r / 2) * wg.in.wph + c / 2 + q);
+        d[k] = simd::load<float, A>(b + ((r % 2) * 2 + c % 2) * pp + (r / 2) * wg.in.wph + c / 2);
       }
       winograd::input(d, o);
-      EMBER_UNROLL for (std::size_t k = 0; k < 16; ++k) simd::store(v + (k * cin + ci) * wg.plane + q, o[k]);
+      EMBER_UNROLL for (std::size_t k = 0; k < 16; ++k) simd::store_aligned(v + ((k * cin + ci) * NV + j) * L, o[k]);
     }
   }
 }
