@@ -57,7 +57,7 @@ inline bool pad_matches(const nlohmann::json& j, padding p) {
 /// The conv layer inside L (L itself, or the Conv of a conv_bn<Conv, ...>).
 template <class L>
 struct conv_of { using type = L; };
-template <class Conv, fixed_string A, fixed_string B, bool CB>
+template <class Conv, ember::fixed_string A, ember::fixed_string B, bool CB>
 struct conv_of<conv_bn<Conv, A, B, CB>> { using type = Conv; };
 
 /// Checks the case's shape and options against the layer type Conv (plain or inside BN).

@@ -13,7 +13,8 @@
 
 namespace ember {
 
-/// A string usable as a template argument (module names in conv_bn).
+/// A string usable as a template argument (module names in conv_bn). Public, so users can
+/// spell it; ember::detail has its own for internal names.
 template <std::size_t N>
 struct fixed_string {
   char chars[N]{};
@@ -23,9 +24,9 @@ struct fixed_string {
   constexpr std::size_t size() const noexcept { return N - 1; }
 };
 
-namespace detail {
+namespace conv_detail {
 // "prefix.leaf" (or "leaf" for an empty prefix) in static storage, for param_spec names.
-template <fixed_string Prefix, fixed_string Leaf>
+template <::ember::fixed_string Prefix, ::ember::fixed_string Leaf>
 struct joined_name {
   static constexpr std::size_t size = Prefix.size() == 0 ? Leaf.size() : Prefix.size() + 1 + Leaf.size();
   static constexpr std::array<char, size + 1> chars = [] {
@@ -38,7 +39,7 @@ struct joined_name {
   }();
   static constexpr std::string_view view{chars.data(), size};
 };
-}  // namespace detail
+}  // namespace conv_detail
 
 /// Conv (a conv1d or conv2d) followed by torch.nn.BatchNorm1d/2d in eval mode, folded:
 ///   a = gamma / sqrt(running_var + eps),  W' = a W (per output channel),
@@ -50,20 +51,20 @@ struct joined_name {
 /// in any order; integer policies quantize W per channel first and fold a into the channel
 /// scales, fp32 multiplies the weights. Set eps (default 1e-5, PyTorch's) before loading.
 /// Conv's own Bias flag is ignored: the folded bias always exists. Act stays after the BN.
-template <class Conv, fixed_string ConvName = "conv", fixed_string BnName = "bn", bool ConvBias = false>
+template <class Conv, ::ember::fixed_string ConvName = "conv", ::ember::fixed_string BnName = "bn", bool ConvBias = false>
 class conv_bn : public Conv {
   static constexpr std::size_t C = Conv::channels;
 
  public:
   static constexpr auto params() noexcept {
-    constexpr io::param_spec w{detail::joined_name<ConvName, "weight">::view, Conv::params()[0].shape,
+    constexpr io::param_spec w{conv_detail::joined_name<ConvName, "weight">::view, Conv::params()[0].shape,
                                Conv::params()[0].rank};
-    constexpr io::param_spec bn[4] = {io::vector(detail::joined_name<BnName, "weight">::view, C),
-                                      io::vector(detail::joined_name<BnName, "bias">::view, C),
-                                      io::vector(detail::joined_name<BnName, "running_mean">::view, C),
-                                      io::vector(detail::joined_name<BnName, "running_var">::view, C)};
+    constexpr io::param_spec bn[4] = {io::vector(conv_detail::joined_name<BnName, "weight">::view, C),
+                                      io::vector(conv_detail::joined_name<BnName, "bias">::view, C),
+                                      io::vector(conv_detail::joined_name<BnName, "running_mean">::view, C),
+                                      io::vector(conv_detail::joined_name<BnName, "running_var">::view, C)};
     if constexpr (ConvBias)
-      return std::array<io::param_spec, 6>{w, io::vector(detail::joined_name<ConvName, "bias">::view, C), bn[0], bn[1], bn[2], bn[3]};
+      return std::array<io::param_spec, 6>{w, io::vector(conv_detail::joined_name<ConvName, "bias">::view, C), bn[0], bn[1], bn[2], bn[3]};
     else
       return std::array<io::param_spec, 5>{w, bn[0], bn[1], bn[2], bn[3]};
   }
