@@ -55,3 +55,7 @@
 #include "ember/kernels/kmeans.hpp"
 #include "ember/kernels/dense_bitplane.hpp"
 #include "ember/kernels/dense_shared.hpp"
+#include "ember/layers/conv1d.hpp"
+#include "ember/layers/conv2d.hpp"
+#include "ember/layers/conv_bn.hpp"
+#include "ember/layers/pool.hpp"
