@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
+#include "median_table.hpp"
 
 using namespace ember;
 
@@ -85,41 +85,18 @@ void register_peers() {
 
 // Console output plus a closing table: each result's items/s over its function's peer
 // (the std:: loop), using the median when repetitions are aggregated.
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  // Colour only on a terminal (a reporter passed in ignores --benchmark_color).
-  ratio_reporter() : ConsoleReporter(isatty(fileno(stdout)) ? OO_Defaults : OO_None) {}
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      const bool use = r.run_type == Run::RT_Iteration ? !r.repetitions || r.repetitions == 1
-                                                       : r.aggregate_name == "median";
-      const auto it = r.counters.find("items_per_second");
-      if (!use || it == r.counters.end()) continue;
-      std::string name = r.run_name.function_name;
-      if (!order_.count(name)) names_.push_back(name);
-      order_[name] = it->second.value;
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    std::ostream& out = GetOutputStream();
+class ratio_reporter : public ember_bench::median_table {
+  void table(std::ostream& out) const override {
     out << "\n| function | implementation | Gitems/s | vs std:: loop |\n|---|---|---:|---:|\n";
-    for (const std::string& name : names_) {
+    for (const std::string& name : names()) {
       const std::string fn = name.substr(0, name.find('/'));
-      const auto peer = order_.find(fn == "tanh" ? "tanh/std::tanh loop" : "sigmoid/std::exp loop");
-      const double v = order_[name];
       char row[160];
       std::snprintf(row, sizeof row, "| %s | %s | %.3f | %.2fx |\n", fn.c_str(),
-                    name.substr(name.find('/') + 1).c_str(), v * 1e-9,
-                    peer == order_.end() ? 0.0 : v / peer->second);
+                    name.substr(name.find('/') + 1).c_str(), value(name) * 1e-9,
+                    ratio(name, fn == "tanh" ? "tanh/std::tanh loop" : "sigmoid/std::exp loop"));
       out << row;
     }
   }
-
- private:
-  std::vector<std::string> names_;
-  std::map<std::string, double> order_;
 };
 
 }  // namespace

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
+#include "median_table.hpp"
 
 using namespace ember;
 
@@ -106,43 +106,23 @@ void eigen_block_diagonal(benchmark::State& st) {
 
 // Console output plus a closing table: matvecs/s and the speed-up of each result over the
 // dense kernel of its own type (ember f32 / s8 dense, Eigen dense), from the medians.
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  ratio_reporter() : ConsoleReporter(isatty(fileno(stdout)) ? OO_Defaults : OO_None) {}
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      const bool use = r.run_type == Run::RT_Iteration ? !r.repetitions || r.repetitions == 1
-                                                       : r.aggregate_name == "median";
-      const auto it = r.counters.find("items_per_second");
-      if (!use || it == r.counters.end()) continue;
-      const std::string name = r.run_name.function_name;
-      if (!rate_.count(name)) names_.push_back(name);
-      rate_[name] = it->second.value;
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    std::ostream& out = GetOutputStream();
+class ratio_reporter : public ember_bench::median_table {
+  void table(std::ostream& out) const override {
     out << "\n| kernel (1024 x 1024) | matvecs/s | GFLOP/s (stored weights) | speed-up vs dense | target |\n"
            "|---|---:|---:|---:|---:|\n";
-    for (const std::string& name : names_) {
+    for (const std::string& name : names()) {
       const std::string impl = name.substr(0, name.find(' '));  // "ember_f32", "ember_s8", "eigen_f32"
-      const auto dense = rate_.find(impl + " dense");
       const auto lt = name.find('<');
       const double B = lt == std::string::npos ? 1.0 : std::stod(name.substr(lt + 1));
-      const double v = rate_[name];
+      const double v = value(name);
+      const std::string target =
+          B > 1 && impl == "ember_f32" ? ">= " + std::to_string(0.8 * B).substr(0, 4) + "x" : "";
       char row[200];
       std::snprintf(row, sizeof row, "| %s | %.0f | %.1f | %.2fx | %s |\n", name.c_str(), v,
-                    v * 2.0 * double(N) * double(N) / B * 1e-9, dense == rate_.end() ? 0.0 : v / dense->second,
-                    B > 1 && impl == "ember_f32" ? (std::string(">= ") + std::to_string(0.8 * B).substr(0, 4) + "x").c_str() : "");
+                    v * 2.0 * double(N) * double(N) / B * 1e-9, ratio(name, impl + " dense"), target.c_str());
       out << row;
     }
   }
-
- private:
-  std::vector<std::string> names_;
-  std::map<std::string, double> rate_;
 };
 
 }  // namespace

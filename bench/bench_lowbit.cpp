@@ -3,7 +3,7 @@
 // Each timed call quantizes x and multiplies (what a layer step does). Ends with a table
 // of GMAC/s and the speed-up over int8 at the same size.
 #include <benchmark/benchmark.h>
-#include <unistd.h>
+#include "median_table.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -48,42 +48,19 @@ void BM_matvec(benchmark::State& st) {
 }
 
 // Console output plus a closing table: GMAC/s and the ratio to int8 at the same N.
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  ratio_reporter() : ConsoleReporter(isatty(fileno(stdout)) ? OO_Defaults : OO_None) {}
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      const bool use = r.run_type == Run::RT_Iteration ? !r.repetitions || r.repetitions == 1
-                                                       : r.aggregate_name == "median";
-      const auto it = r.counters.find("items_per_second");
-      if (!use || it == r.counters.end()) continue;
-      const std::string name = r.run_name.function_name;
-      if (!rate_.count(name)) names_.push_back(name);
-      rate_[name] = it->second.value;
-      const auto kib = r.counters.find("weight_KiB");
-      if (kib != r.counters.end()) kib_[name] = kib->second.value;
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    std::ostream& out = GetOutputStream();
+class ratio_reporter : public ember_bench::median_table {
+  void table(std::ostream& out) const override {
     out << "\n| kernel | N | weights KiB | GMAC/s | vs int8 |\n|---|---:|---:|---:|---:|\n";
-    for (const std::string& name : names_) {
-      // BM_matvec<ember::quant::..., 1024>: policy name and size from the registered label
+    for (const std::string& name : names()) {
+      // "<label>/<N>": policy label and size as registered by add()
       const auto slash = name.rfind('/');
       const std::string label = name.substr(0, slash), n = name.substr(slash + 1);
-      const auto peer = rate_.find("s8/" + n);
       char row[200];
-      std::snprintf(row, sizeof row, "| %s | %s | %.0f | %.1f | %.2fx |\n", label.c_str(), n.c_str(), kib_[name],
-                    rate_[name] * 1e-9, peer == rate_.end() ? 0.0 : rate_[name] / peer->second);
+      std::snprintf(row, sizeof row, "| %s | %s | %.0f | %.1f | %.2fx |\n", label.c_str(), n.c_str(),
+                    value(name, "weight_KiB"), value(name) * 1e-9, ratio(name, "s8/" + n));
       out << row;
     }
   }
-
- private:
-  std::vector<std::string> names_;
-  std::map<std::string, double> rate_, kib_;
 };
 
 template <class Q, std::size_t N>
