@@ -2,7 +2,8 @@
 """Export a PyTorch module's state_dict for ember.
 
 Formats (any combination):
-  --out FILE      by extension: .json (as --json) or .hpp (as --header --model)
+  --out FILE      by extension: .json (as --json --model: the architecture block holds the
+                  ember layers and model type) or .hpp (as --header --model)
   --json FILE     {"architecture": [...], "state_dict": {name: nested lists}} for
                   ember::io::load_state_dict (include/ember/io/state_dict.hpp)
   --header FILE   a C++ header of constexpr float arrays plus an ember::io::named_tensor
@@ -361,7 +362,7 @@ def main(argv):
     import torch
     if args.out:
         if args.out.endswith(".json"):
-            args.json = args.out
+            args.json, args.model = args.out, True
         else:
             args.header, args.model = args.out, True
     if not (args.json or args.header or args.blob):
