@@ -360,6 +360,7 @@ def main(argv):
     ap.add_argument("--namespace", default="weights", help="C++ namespace of the header's arrays")
     args = ap.parse_args(argv)
     import torch
+    sys.path.insert(0, ".")  # the module's class (pickled by name) usually lives beside the model
     if args.out:
         if args.out.endswith(".json"):
             args.json, args.model = args.out, True
