@@ -16,6 +16,9 @@ using namespace ember;
 using net_type = export_and_run::model_type;
 constexpr std::size_t T = export_and_run::example_steps;
 
+// The tables match the model (every name, shape, and finite values), checked by the compiler.
+static_assert(io::check_tensors<net_type>(export_and_run::tensors, ""));
+
 int main() {
   static net_type net;
   io::load_tensors(net, export_and_run::tensors);  // copies/packs the arrays into the layers
