@@ -170,3 +170,36 @@ TEST_CASE("model: step() and forward() allocate nothing") {
   a->reset();
   CHECK(allocations.load() == before);
 }
+
+// Mixed policies: an int8 block-circulant LSTM feeding an fp32 head. The model must give
+// exactly what the two layers give when run one after the other (same kernels, same
+// chunking of the sequence), for 40 steps (two and a half chunks) and step by step.
+TEST_CASE("model: int8 circulant<8> LSTM -> fp32 dense equals its layers run in turn") {
+  using R = lstm<16, 32, policy<quant::int8, matvec::circulant<8>>>;
+  using D = dense<32, 4>;
+  using M = model<R, D>;
+  auto net = std::make_unique<M>();
+  auto r = std::make_unique<R>();
+  auto d = std::make_unique<D>();
+  constexpr auto ps = M::params();
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    const auto v = test::random_vector(ps[i].count(), 20 + unsigned(i), -0.4f, 0.4f);
+    net->set_param(i, v);
+    if (i < R::params().size()) r->set_param(i, v);
+    else d->set_param(i - R::params().size(), v);
+  }
+  const auto xs = test::random_vector(40 * 16, 5);
+  std::vector<float> hs(40 * 32), want(40 * 4), got(40 * 4);
+  r->forward(xs, hs);
+  d->forward(hs, want);
+  net->forward(xs, got);
+  CHECK(got == want);
+  const auto stepped = [&] {
+    std::vector<float> ys(40 * 4);
+    net->reset();
+    for (std::size_t t = 0; t < 40; ++t)
+      net->step(std::span<const float, 16>(xs.data() + t * 16, 16), std::span<float, 4>(ys.data() + t * 4, 4));
+    return ys;
+  }();
+  CHECK(worst_rel(stepped, want) <= 1e-5);  // step: one-vector kernels, forward: chunked ones
+}
