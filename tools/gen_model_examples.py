@@ -2,7 +2,7 @@
 """Makes the exported models the examples and tests/model run (CI needs no torch):
   examples/data/kws_gru.hpp        GRU(40, 64) + Linear(64, 12), the GRU int8 in ember
   examples/data/crnn_conv_gru.hpp  CausalConv1d(16, 24, 3) + BatchNorm1d + ReLU -> GRU(24, 32)
-                                   -> Linear(32, 5)
+                                   -> Linear(32, 5); also as .json (state dict + architecture)
   examples/data/export_and_run.hpp LSTM(6, 24) -> SRU(24, 24) -> Linear(24, 4)
   examples/data/cnn2d.hpp          Conv2d(1, 4, 3) + BatchNorm2d + ReLU -> Flatten -> Linear
 Each header holds the model type, constexpr weights and, in `example_input` and
@@ -89,7 +89,7 @@ class Cnn2d(nn.Module):
                             for f in x])
 
 
-def make(name, module, steps, in_size, policies=None, input_shape=None, doc=""):
+def make(name, module, steps, in_size, policies=None, input_shape=None, doc="", json=False):
     _round(module)
     module.eval()
     x = torch.round(torch.sin(torch.arange(steps * in_size, dtype=torch.float32) * 0.37) * 1e3) / 1e3
@@ -100,7 +100,8 @@ def make(name, module, steps, in_size, policies=None, input_shape=None, doc=""):
                        _array("example_input", x.reshape(-1).tolist()),
                        _array("torch_output", y.reshape(-1).tolist())])
     export_torch.export(module, header_path=OUT / f"{name}.hpp", namespace=name, source=type(module).__name__,
-                        model=True, policies=policies, input_shape=input_shape, extra=extra)
+                        model=True, policies=policies, input_shape=input_shape, extra=extra,
+                        json_path=OUT / f"{name}.json" if json else None)
     print(f"{name}: {(OUT / f'{name}.hpp').stat().st_size} bytes")
 
 
@@ -109,7 +110,7 @@ def main():
     torch.set_num_threads(1)
     make("kws_gru", KwsGru(), 20, 40, {"gru": "ember::policy<ember::quant::int8>"},
          doc="20 frames of synthetic 40-band features; torch_output is PyTorch's fp32 model")
-    make("crnn_conv_gru", Crnn(), 24, 16)
+    make("crnn_conv_gru", Crnn(), 24, 16, json=True)
     make("export_and_run", LstmSru(), 12, 6)
     make("cnn2d", Cnn2d(), 3, 36, input_shape=(1, 6, 6))
 
