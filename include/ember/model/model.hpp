@@ -90,8 +90,8 @@ constexpr std::size_t state_size_of() noexcept {
 /// static_assert names both layers and sizes). Parameters are the layers' under their
 /// named<> prefix or their index ("0.weight"), PyTorch order, so io::load_state_dict,
 /// io::load_tensors and io::load_blob load a whole model. Storage: the layers (weights,
-/// state, their own scratch) plus two ping-pong buffers of Chunk steps of the widest
-/// inner activation; step() and forward() never allocate and never throw.
+/// state, their own scratch) plus two ping-pong buffers of `chunk` steps of the widest
+/// inner activation and step(x)'s output; step() and forward() never allocate or throw.
 template <class... Layers>
 class model {
   static_assert(sizeof...(Layers) >= 1, "ember::model: give at least one layer");
@@ -206,6 +206,13 @@ class model {
     });
   }
 
+  /// One step; returns a view of the output, valid until the next call (`auto y = net.step(x);`).
+  template <arch_tag Arch = simd::native>
+  std::span<const float, out_size> step(std::span<const float, in_size> x, Arch arch = {}) noexcept {
+    step(x, y_.span(), arch);
+    return y_.span();
+  }
+
   /// T = min(xs.size() / in_size, ys.size() / out_size) steps, xs (T, in_size) and ys
   /// (T, out_size) row-major; state carries over from earlier calls (reset() to restart).
   /// Chunks of `chunk` steps: each recurrent or dense layer takes the chunk at once (one
@@ -276,6 +283,7 @@ class model {
 
   types layers_{};
   std::array<aligned_array<float, (inner_width > 0 ? chunk * inner_width : 1)>, 2> buf_{};  // ping-pong
+  aligned_array<float, out_size> y_{};                                                      // step(x)'s output
 };
 
 }  // namespace ember
