@@ -3,11 +3,8 @@
 // Flatten -> Linear, int8 GRU -> Linear), step() == forward(), state, workload, size, no heap.
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -16,6 +13,7 @@
 #include "ember/cost/hw/systolic.hpp"
 #include "ember/io/tensor_table.hpp"
 #include "ember/model.hpp"
+#include "count_allocations.hpp"  // this executable's operator new counts
 #include "test_support.hpp"
 
 #include "../../examples/data/cnn2d.hpp"
@@ -23,17 +21,6 @@
 #include "../../examples/data/export_and_run.hpp"
 #include "../../examples/data/kws_gru.hpp"
 
-// Counts every allocation of this test executable, to show step()/forward() make none.
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace ember;
 
@@ -165,13 +152,13 @@ TEST_CASE("model: step() and forward() allocate nothing") {
   io::load_tensors(*a, crnn_conv_gru::tensors);
   io::load_tensors(*b, kws_gru::tensors);
   std::vector<float> ya(24 * 5), yb(20 * 12);
-  const std::size_t before = allocations.load();
+  const std::size_t before = test::allocations.load();
   a->forward(std::span<const float>(crnn_conv_gru::example_input), ya);
   b->forward(std::span<const float>(kws_gru::example_input), yb);
   a->step(std::span<const float, 16>(crnn_conv_gru::example_input, 16), std::span<float, 5>(ya.data(), 5));
   b->step(std::span<const float, 40>(kws_gru::example_input, 40), std::span<float, 12>(yb.data(), 12));
   a->reset();
-  CHECK(allocations.load() == before);
+  CHECK(test::allocations.load() == before);
 }
 
 // Mixed policies: an int8 block-circulant LSTM feeding an fp32 head. The model must give
