@@ -59,3 +59,4 @@
 #include "ember/layers/conv2d.hpp"
 #include "ember/layers/conv_bn.hpp"
 #include "ember/layers/pool.hpp"
+#include "ember/model.hpp"

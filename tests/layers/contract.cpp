@@ -16,17 +16,7 @@
 #include "ember/layers/sru.hpp"
 #include "test_support.hpp"
 
-// Counts every allocation of this test executable, to show step()/forward() make none.
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "count_allocations.hpp"  // this executable's operator new counts
 
 using namespace ember;
 
@@ -151,7 +141,7 @@ TEST_CASE("layers: step() and forward() allocate nothing") {
   load_random(*l4, 4);
   const auto xs = test::random_vector(40 * 16, 9);
   std::vector<float> ys(40 * 32);
-  const std::size_t before = allocations.load();
+  const std::size_t before = test::allocations.load();
   l1->forward(xs, ys);
   l2->forward(xs, ys);
   l3->forward(xs, ys);
@@ -163,7 +153,7 @@ TEST_CASE("layers: step() and forward() allocate nothing") {
   l3->step(x, y);
   l4->step(x, y);
   l1->reset();
-  CHECK(allocations.load() == before);
+  CHECK(test::allocations.load() == before);
 }
 
 TEST_CASE("layers: visit_projections reaches every matrix with its input") {
