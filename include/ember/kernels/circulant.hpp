@@ -124,7 +124,8 @@ void circulant_inverse(const float* s, std::size_t s_stride, const float* scale,
 }
 
 // y[r0, r0 + n) from the unit's time-domain rows t (bias, input scale), same rounding as
-// the scalar twin's epilogue.
+// the scalar twin's epilogue. The tail loop's constant bound (fewer than L rows) keeps
+// GCC 12 from reporting a 2^62-iteration loop (-Waggressive-loop-optimizations, -O2, AVX2).
 template <class A, class Q, std::size_t C>
 EMBER_ALWAYS_INLINE void circulant_store(const float* t, std::size_t n, const input_buffer<Q, C>& in, float* y,
                                          const float* c, std::size_t r0) noexcept {
@@ -137,7 +138,7 @@ EMBER_ALWAYS_INLINE void circulant_store(const float* t, std::size_t n, const in
     else if (c) v = v + simd::load<float, A>(c + r0 + i);
     simd::store(y + r0 + i, v);
   }
-  for (; i < n; ++i) y[r0 + i] = circulant_epilogue(t[i], in, c, r0 + i);
+  for (std::size_t k = 0; k < L - 1 && i + k < n; ++k) y[r0 + i + k] = circulant_epilogue(t[i + k], in, c, r0 + i + k);
 }
 
 // Units [u0, units) in groups of NU (then NU / 2 ...). A unit is L consecutive block rows

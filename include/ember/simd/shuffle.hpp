@@ -114,7 +114,7 @@ EMBER_ALWAYS_INLINE xsimd::batch<float, XA> interleave_hi(const xsimd::batch<flo
 template <class A, class T>
   requires std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::int16_t>
 EMBER_ALWAYS_INLINE batch<float, A> load_as_float(const T* p) noexcept {
-  using XA = typename A::xsimd_arch;
+  using XA [[maybe_unused]] = typename A::xsimd_arch;  // unused when no AVX branch is compiled
 #  if defined(__AVX512F__)
   if constexpr (std::is_base_of_v<xsimd::avx512f, XA>) {
     if constexpr (sizeof(T) == 1)
