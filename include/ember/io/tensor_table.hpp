@@ -80,6 +80,7 @@ constexpr bind_status check_tensors(std::span<const named_tensor> table, std::st
 
 /// check_tensors, then (only if everything is valid) set_param for every parameter; the
 /// layer is unchanged on failure. reports[i] receives parameter i's quantization report.
+/// A model's params_loaded() runs last (block-diagonal folds: one allocation, load time).
 template <loadable L>
 bind_status bind_tensors(L& layer, std::span<const named_tensor> table, std::string_view prefix,
                          std::span<kernels::quant_report> reports = {}) noexcept {
@@ -93,6 +94,7 @@ bind_status bind_tensors(L& layer, std::span<const named_tensor> table, std::str
       if (i < reports.size()) reports[i] = rep;
     }
   }
+  if constexpr (requires { layer.params_loaded(); }) layer.params_loaded();  // model<>: load-time folds
   return st;
 }
 

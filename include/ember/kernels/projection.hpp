@@ -54,6 +54,8 @@ class projection<Matrix, skip::none> {
 
   constexpr quant_report pack(std::span<const float> w) noexcept { return w_.pack(w); }
   const Matrix& matrix() const noexcept { return w_; }
+  /// Load-time access (permutation folding); the packed weights, not the layer's inputs.
+  Matrix& matrix() noexcept { return w_; }
   constexpr void reset() noexcept {}
 
   template <class Arch>

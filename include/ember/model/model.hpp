@@ -19,6 +19,7 @@
 #include "ember/io/param_spec.hpp"
 #include "ember/kernels/quantize.hpp"
 #include "ember/layers/detail/arch_tag.hpp"
+#include "ember/model/fold.hpp"
 #include "ember/model/named.hpp"
 #include "ember/simd/arch.hpp"
 
@@ -163,6 +164,16 @@ class model {
       first += n;
     });
     return rep;
+  }
+
+  /// Called by the io loaders once every parameter is set (call it yourself after setting
+  /// them all by hand): folds each block-diagonal dense layer's output permutation into the
+  /// dense layer after it (docs/design.md, "Models"). Those two layers' outputs are then
+  /// only meaningful inside the model; the model's output is unchanged. Allocates (load time).
+  void params_loaded() {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (detail::fold_into_next(boost::hana::at_c<I>(layers_), boost::hana::at_c<I + 1>(layers_)), ...);
+    }(std::make_index_sequence<N - 1>{});
   }
 
   /// Zero state (and skip memories, stream histories) of every layer.
