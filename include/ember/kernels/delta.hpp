@@ -50,7 +50,10 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
   constexpr quant_report pack(std::span<const float> w) noexcept { return w_.pack(w); }
   const matrix_type& matrix() const noexcept { return w_; }
   /// M = 0 (the caller's addend c plays EdgeDRNN's bias initialisation).
-  constexpr void reset() noexcept { m_.fill(accum_type{}); }
+  constexpr void reset() noexcept {
+    m_.fill(accum_type{});
+    since_refresh_ = 0;
+  }
   /// The memory M (padded_rows entries; integers: units of scale_w[r] * grid step).
   std::span<const accum_type, padded_rows> memory() const noexcept { return m_.span(); }
 
@@ -66,9 +69,23 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
     b = {xs, stride, &in};
   }
 
+  /// fp32: every `period` applied steps M is recomputed as W x-hat with the dense kernel
+  /// (one dense matvec per period), so rounding in M cannot drift over long sequences.
+  /// 0 = never. Integer memories are exact and ignore it.
+  static constexpr std::size_t default_refresh_period = 1024;
+  constexpr void set_refresh_period(std::size_t period) noexcept { refresh_ = period; }
+  constexpr std::size_t refresh_period() const noexcept { return refresh_; }
+
   template <class Arch>
   void apply(const input_type& in, float* y, const float* c, Arch arch) noexcept {
-    delta_accumulate(w_, in.idx.data(), in.dv.data(), in.nnz, m_.data(), arch);
+    if constexpr (Q::is_integer) {
+      delta_accumulate(w_, in.idx.data(), in.dv.data(), in.nnz, m_.data(), arch);
+    } else if (refresh_ != 0 && ++since_refresh_ >= refresh_) {
+      since_refresh_ = 0;
+      matvec(w_, input_buffer<ember::quant::f32, C>{in.xhat.data()}, m_.data(), nullptr, arch);
+    } else {
+      delta_accumulate(w_, in.idx.data(), in.dv.data(), in.nnz, m_.data(), arch);
+    }
     if constexpr (Q::is_integer) delta_epilogue(m_.data(), w_.scale.data(), in.scale, R, y, c, arch);
     else delta_epilogue(m_.data(), R, y, c, arch);
   }
@@ -85,6 +102,7 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
  private:
   matrix_type w_;
   aligned_array<accum_type, padded_rows> m_{};  // memory M, padding rows stay 0
+  std::size_t refresh_ = default_refresh_period, since_refresh_ = 0;
 };
 
 }  // namespace ember::kernels

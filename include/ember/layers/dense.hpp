@@ -70,6 +70,11 @@ class dense {
     reset();
     return true;
   }
+  void set_delta_refresh(std::size_t period) noexcept
+    requires P::skip::skips_columns
+  {
+    detail::set_delta_refresh([&](auto&& f) { f(w_, in_x_, false); }, period);
+  }
   kernels::delta_stats delta_stats() const noexcept
     requires P::skip::skips_columns
   {

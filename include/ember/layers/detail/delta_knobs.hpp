@@ -27,6 +27,12 @@ bool set_delta_ranges(Visit&& visit, float x_range, float h_range) noexcept {
   return true;
 }
 
+/// fp32 memories are recomputed from x-hat every `period` steps (0 = never).
+template <class Visit>
+void set_delta_refresh(Visit&& visit, std::size_t period) noexcept {
+  visit([&](auto& p, auto&, bool) { p.set_refresh_period(period); });
+}
+
 template <class Visit>
 kernels::delta_stats collect_delta_stats(Visit&& visit) noexcept {
   kernels::delta_stats s{};

@@ -124,6 +124,12 @@ class rnn_stack {
     reset();
     return true;
   }
+  /// fp32: recompute each delta memory from x-hat every `period` steps (default 1024; 0 = never).
+  void set_delta_refresh(std::size_t period) noexcept
+    requires P::skip::skips_columns
+  {
+    detail::set_delta_refresh([&](auto&& f) { visit_inputs(f); }, period);
+  }
   /// Propagated columns (input / hidden, last step and cumulative) and effective MACs.
   kernels::delta_stats delta_stats() const noexcept
     requires P::skip::skips_columns
