@@ -184,17 +184,18 @@ void delta_accumulate(const delta_int_matrix<Q, R, C>& W, const std::uint32_t* i
 /// fp32: y[r] = M[r] + c[r] (c may alias y, or be null).
 template <class Arch>
 void delta_epilogue(const float* M, std::size_t R, float* y, const float* c, Arch) noexcept {
-  std::size_t r = 0;
+  std::size_t tail = 0;
 #if EMBER_HAS_XSIMD
   if constexpr (simd::vector_arch<Arch>) {
     using B = simd::batch<float, Arch>;
-    for (; r + B::size <= R; r += B::size) {
+    tail = R / B::size * B::size;
+    for (std::size_t r = 0; r < tail; r += B::size) {
       const B m = simd::load_aligned<float, Arch>(M + r);
       simd::store(y + r, c ? m + simd::load<float, Arch>(c + r) : m);
     }
   }
 #endif
-  for (; r < R; ++r) y[r] = c ? M[r] + c[r] : M[r];
+  for (std::size_t r = tail; r < R; ++r) y[r] = c ? M[r] + c[r] : M[r];
 }
 
 /// Integer: the dense kernels' epilogue, y[r] = fma(float(M[r]), scale_w[r] * scale_x, c[r]),
