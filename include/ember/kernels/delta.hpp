@@ -12,12 +12,14 @@
 
 namespace ember::kernels {
 
-/// Any structure but dense: not offered (a skipped column of a circulant or block-diagonal
-/// matrix is spread over FFT bins / blocks, see docs/policies.md).
+/// Not offered: structures other than dense (a column of a circulant block is a rotation
+/// of a stored vector, spread over FFT bins) and bit-plane / codebook weights (binary,
+/// ternary, shared<K>). See docs/policies.md, "Delta networks".
 template <packed_weights Matrix>
 class projection<Matrix, skip::delta> {
   static_assert(always_false<Matrix>,
-                "ember::kernels::projection<Matrix, skip::delta>: skip::delta needs matvec::dense weights");
+                "ember::kernels::projection<Matrix, skip::delta>: skip::delta needs matvec::dense weights "
+                "and fp32, symmetric<W, A> or fixed<B, F> quantization");
 };
 
 /// skip::delta over dense weights W (R, C). Keeps the memory M = W x-hat (R accumulators,
@@ -69,8 +71,8 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
     b = {xs, stride, &in};
   }
 
-  /// fp32: every `period` applied steps M is recomputed as W x-hat with the dense kernel
-  /// (one dense matvec per period), so rounding in M cannot drift over long sequences.
+  /// fp32: every `period` applied steps M is recomputed as W x-hat (one pass over every
+  /// column), so rounding in M cannot drift over long sequences.
   /// 0 = never. Integer memories are exact and ignore it.
   static constexpr std::size_t default_refresh_period = 1024;
   constexpr void set_refresh_period(std::size_t period) noexcept { refresh_ = period; }
@@ -82,7 +84,8 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
       delta_accumulate(w_, in.idx.data(), in.dv.data(), in.nnz, m_.data(), arch);
     } else if (refresh_ != 0 && ++since_refresh_ >= refresh_) {
       since_refresh_ = 0;
-      matvec(w_, input_buffer<ember::quant::f32, C>{in.xhat.data()}, m_.data(), nullptr, arch);
+      m_.fill(0.0f);  // M = W x-hat, every column
+      delta_accumulate(w_, all_columns.data(), in.xhat.data(), C, m_.data(), arch);
     } else {
       delta_accumulate(w_, in.idx.data(), in.dv.data(), in.nnz, m_.data(), arch);
     }
@@ -100,6 +103,11 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
   }
 
  private:
+  static constexpr aligned_array<std::uint32_t, C> all_columns = [] {
+    aligned_array<std::uint32_t, C> a{};
+    for (std::size_t j = 0; j < C; ++j) a[j] = std::uint32_t(j);
+    return a;
+  }();
   matrix_type w_;
   aligned_array<accum_type, padded_rows> m_{};  // memory M, padding rows stay 0
   std::size_t refresh_ = default_refresh_period, since_refresh_ = 0;

@@ -12,7 +12,6 @@
 #include "ember/core/quant_format.hpp"
 #include "ember/core/structure.hpp"
 #include "ember/core/tensor.hpp"
-#include "ember/kernels/dense_f32.hpp"
 #include "ember/kernels/dense_s8.hpp"
 #include "ember/kernels/quantize.hpp"
 #include "ember/simd/columns.hpp"
@@ -61,11 +60,29 @@ struct delta_int_matrix {
   }
 };
 
-/// The weights of a delta projection under Q: fp32 reuses the dense panel layout (each
-/// column of a panel is already 64 contiguous bytes), integers the layout above.
+/// fp32 weights column-major over all rows, layout (C, Rp), Rp = R rounded up to 16:
+/// a propagated column is one contiguous stream of Rp floats (prefetcher-friendly when W
+/// does not fit in cache), a skipped column is never touched.
+template <std::size_t R, std::size_t C>
+struct delta_f32_matrix {
+  static_assert(R > 0 && C > 0, "ember::kernels::delta_f32_matrix: shapes must be non-zero");
+  using quant = quant::f32;
+  static constexpr std::size_t rows = R, cols = C;
+  static constexpr std::size_t padded_rows = ceil_div(R, panel_rows) * panel_rows;
+
+  aligned_array<float, C * padded_rows> w{};
+
+  constexpr quant_report pack(std::span<const float> m) noexcept {
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t r = 0; r < padded_rows; ++r) w[c * padded_rows + r] = r < R ? m[r * C + c] : 0.0f;
+    return {};
+  }
+  constexpr float at(std::size_t r, std::size_t c) const noexcept { return w[c * padded_rows + r]; }
+};
+
+/// The weights of a delta projection under Q.
 template <class Q, std::size_t R, std::size_t C>
-using delta_matrix = std::conditional_t<std::same_as<Q, quant::f32>, packed_matrix<matvec::dense, quant::f32, R, C>,
-                                        delta_int_matrix<Q, R, C>>;
+using delta_matrix = std::conditional_t<std::same_as<Q, quant::f32>, delta_f32_matrix<R, C>, delta_int_matrix<Q, R, C>>;
 
 /// Accumulator of a delta memory M (one per padded row).
 template <class Q>
@@ -75,8 +92,8 @@ using delta_accum = std::conditional_t<std::same_as<Q, quant::f32>, float, typen
 
 /// M[r] = fma(W(r, idx[k]), dv[k], M[r]) for k = 0..n-1 in order (the vector kernel's order).
 template <std::size_t R, std::size_t C>
-void delta_accumulate(const packed_matrix<matvec::dense, quant::f32, R, C>& W, const std::uint32_t* idx,
-                      const float* dv, std::size_t n, float* M, simd::common) noexcept {
+void delta_accumulate(const delta_f32_matrix<R, C>& W, const std::uint32_t* idx, const float* dv, std::size_t n,
+                      float* M, simd::common) noexcept {
   for (std::size_t k = 0; k < n; ++k)
     for (std::size_t r = 0; r < R; ++r) M[r] = simd::fma(W.at(r, idx[k]), dv[k], M[r]);
 }
@@ -95,49 +112,46 @@ void delta_accumulate(const delta_int_matrix<Q, R, C>& W, const std::uint32_t* i
 #if EMBER_HAS_XSIMD
 namespace detail {
 
-// NV vectors of rows (whole panels) against the listed columns; one accumulator per
-// vector, columns in list order (so the scalar twin's order: results are bit-identical).
-template <class A, std::size_t NV>
-EMBER_ALWAYS_INLINE void delta_f32_rows(const float* w, std::size_t stride, const std::uint32_t* idx, const float* dv,
-                                        std::size_t n, float* M) noexcept {
-  using B = simd::batch<float, A>;
-  constexpr std::size_t L = B::size, V = panel_rows / L;
-  B acc[NV];
-  EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) acc[v] = simd::load_aligned<float, A>(M + v * L);
-  for (std::size_t k = 0; k < n; ++k) {
-    const float* wj = w + std::size_t(idx[k]) * panel_rows;
-    const B d(dv[k]);
-    EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v)
-      acc[v] = simd::fma(simd::load_aligned<float, A>(wj + (v / V) * stride + (v % V) * L), d, acc[v]);
-  }
-  EMBER_UNROLL for (std::size_t v = 0; v < NV; ++v) simd::store_aligned(M + v * L, acc[v]);
-}
-
-template <class A, std::size_t NV>
-void delta_f32_groups(const float* w, std::size_t panels, std::size_t C, const std::uint32_t* idx, const float* dv,
-                      std::size_t n, float* M, std::size_t p0) noexcept {
-  constexpr std::size_t L = simd::batch<float, A>::size, PG = NV * L / panel_rows;  // panels per group
-  const std::size_t stride = C * panel_rows;
-  for (; p0 + PG <= panels; p0 += PG) delta_f32_rows<A, NV>(w + p0 * stride, stride, idx, dv, n, M + p0 * panel_rows);
-  if constexpr (NV > panel_rows / L) {
-    if (p0 < panels) delta_f32_groups<A, NV / 2>(w, panels, C, idx, dv, n, M, p0);
-  }
-}
-
-// Shape-independent body: one instantiation per architecture.
+// Four listed columns per pass over the rows: M[r] = fma(w3, d3, fma(w2, d2, fma(w1, d1,
+// fma(w0, d0, M[r])))) - the scalar twin's order, so results are bit-identical. Each pass
+// streams four contiguous columns and M (which stays in L1/L2) once.
 template <class A>
-EMBER_KERNEL_BODY void delta_f32(const float* w, std::size_t panels, std::size_t C, const std::uint32_t* idx,
-                                 const float* dv, std::size_t n, float* M) noexcept {
-  delta_f32_groups<A, 8>(w, panels, C, idx, dv, n, M, 0);
+EMBER_KERNEL_BODY void delta_f32(const float* w, std::size_t Rp, const std::uint32_t* idx, const float* dv,
+                                 std::size_t n, float* M) noexcept {
+  using B = simd::batch<float, A>;
+  constexpr std::size_t L = B::size;
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const float* w0 = w + std::size_t(idx[k]) * Rp;
+    const float* w1 = w + std::size_t(idx[k + 1]) * Rp;
+    const float* w2 = w + std::size_t(idx[k + 2]) * Rp;
+    const float* w3 = w + std::size_t(idx[k + 3]) * Rp;
+    const B d0(dv[k]), d1(dv[k + 1]), d2(dv[k + 2]), d3(dv[k + 3]);
+    for (std::size_t r = 0; r < Rp; r += L) {
+      B m = simd::load_aligned<float, A>(M + r);
+      m = simd::fma(simd::load_aligned<float, A>(w0 + r), d0, m);
+      m = simd::fma(simd::load_aligned<float, A>(w1 + r), d1, m);
+      m = simd::fma(simd::load_aligned<float, A>(w2 + r), d2, m);
+      m = simd::fma(simd::load_aligned<float, A>(w3 + r), d3, m);
+      simd::store_aligned(M + r, m);
+    }
+  }
+  for (; k < n; ++k) {
+    const float* w0 = w + std::size_t(idx[k]) * Rp;
+    const B d0(dv[k]);
+    for (std::size_t r = 0; r < Rp; r += L)
+      simd::store_aligned(M + r, simd::fma(simd::load_aligned<float, A>(w0 + r), d0, simd::load_aligned<float, A>(M + r)));
+  }
 }
 
 }  // namespace detail
 
-/// Vector kernel: up to 8 vectors of rows (128 on AVX-512) per pass over the listed columns.
+/// Vector kernel: SIMD over the rows, four propagated columns per pass.
 template <std::size_t R, std::size_t C, simd::vector_arch A>
-void delta_accumulate(const packed_matrix<matvec::dense, quant::f32, R, C>& W, const std::uint32_t* idx,
-                      const float* dv, std::size_t n, float* M, A) noexcept {
-  detail::delta_f32<A>(W.w.data(), ceil_div(R, panel_rows), C, idx, dv, n, M);
+void delta_accumulate(const delta_f32_matrix<R, C>& W, const std::uint32_t* idx, const float* dv, std::size_t n,
+                      float* M, A) noexcept {
+  static_assert(panel_rows % simd::batch<float, A>::size == 0, "ember: float lanes must divide 16");
+  detail::delta_f32<A>(W.w.data(), W.padded_rows, idx, dv, n, M);
 }
 #endif
 
