@@ -217,7 +217,20 @@ void delta_epilogue(const float* M, std::size_t R, float* y, const float* c, Arc
 template <class Acc, class Arch>
 void delta_epilogue(const Acc* M, const float* scale_w, float scale_x, std::size_t R, float* y, const float* c,
                     Arch) noexcept {
-  for (std::size_t r = 0; r < R; ++r) y[r] = dequant_epilogue(float(M[r]), scale_w[r], scale_x, c ? c[r] : 0.0f);
+  std::size_t tail = 0;
+#if EMBER_HAS_XSIMD
+  if constexpr (simd::vector_arch<Arch> && std::same_as<Acc, std::int32_t>) {  // int64 -> float: scalar
+    using F = simd::batch<float, Arch>;
+    const F sx(scale_x);
+    tail = R / F::size * F::size;
+    for (std::size_t r = 0; r < tail; r += F::size) {
+      const F a = simd::convert<float>(simd::load_aligned<std::int32_t, Arch>(M + r));
+      const F s = simd::load_aligned<float, Arch>(scale_w + r) * sx;
+      simd::store(y + r, simd::fma(a, s, c ? simd::load<float, Arch>(c + r) : F(0.0f)));
+    }
+  }
+#endif
+  for (std::size_t r = tail; r < R; ++r) y[r] = dequant_epilogue(float(M[r]), scale_w[r], scale_x, c ? c[r] : 0.0f);
 }
 
 }  // namespace ember::kernels
