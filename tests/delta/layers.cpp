@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "delta_support.hpp"
+#include "ember/activation/hard.hpp"
 #include "ember/layers/dense.hpp"
 #include "ember/layers/gru.hpp"
 #include "ember/layers/lstm.hpp"
@@ -71,6 +72,10 @@ TEST_CASE("delta layers Q-format: Theta = 0 equals the dense layer bit for bit o
   CHECK(theta0_error<lstm<24, 40, q7d, 2>, lstm<24, 40, q7, 2>>(x, 15) == 0.0);
   CHECK(theta0_error<sru<24, 40, q7d>, sru<24, 40, q7>>(x, 16) == 0.0);
   CHECK(theta0_error<dense<24, 40, q15d>, dense<24, 40, q15>>(x, 17) == 0.0);
+  // policies compose in any order: delta + Q-format + hard activations
+  using hard_d = policy<act::hard, skip::delta, quant::fixed<16, 12>>;
+  using hard_n = policy<quant::fixed<16, 12>, act::hard>;
+  CHECK(theta0_error<gru<24, 40, hard_d>, gru<24, 40, hard_n>>(x, 18) == 0.0);
 }
 
 TEST_CASE("delta layers: thresholds are checked at set time; huge thresholds freeze the input") {
