@@ -80,7 +80,10 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
 
   template <class Arch>
   void apply(const input_type& in, float* y, const float* c, Arch arch) noexcept {
-    if constexpr (Q::is_integer) {
+    if constexpr (ember::quant::byte_quant<Q>) {
+      const std::size_t np = pair_columns(in.idx.data(), in.dv.data(), in.nnz, pidx_.data(), pdv_.data());
+      delta_accumulate(w_, pidx_.data(), pdv_.data(), np, m_.data(), arch);
+    } else if constexpr (Q::is_integer) {
       delta_accumulate(w_, in.idx.data(), in.dv.data(), in.nnz, m_.data(), arch);
     } else if (refresh_ != 0 && ++since_refresh_ >= refresh_) {
       since_refresh_ = 0;
@@ -111,6 +114,9 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
   matrix_type w_;
   aligned_array<accum_type, padded_rows> m_{};  // memory M, padding rows stay 0
   std::size_t refresh_ = default_refresh_period, since_refresh_ = 0;
+  static constexpr std::size_t pair_slots = ember::quant::byte_quant<Q> ? ceil_div(C, 2) : 1;
+  aligned_array<std::uint32_t, pair_slots> pidx_{};  // byte path: this step's column pairs
+  aligned_array<std::int32_t, pair_slots> pdv_{};    // and their two int16 deltas
 };
 
 }  // namespace ember::kernels

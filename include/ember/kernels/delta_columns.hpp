@@ -60,6 +60,56 @@ struct delta_int_matrix {
   }
 };
 
+/// int8 (byte-path) weights as column pairs, layout (P, Rp, 2), P = ceil(C / 2): weight
+/// (r, c) at [(c / 2) * 2 Rp + 2 r + c % 2], one row scale each. A pair is read when either
+/// of its columns propagates (its deltas as two int16 in one dword), and one vpmaddwd /
+/// vpdpwssd does 16 rows x 2 columns: twice the MACs per instruction of a single column
+/// (sign extension + vpmulld), at the price of the inactive half of active pairs.
+template <class Q, std::size_t R, std::size_t C>
+struct delta_pair_matrix {
+  static_assert(R > 0 && C > 0, "ember::kernels::delta_pair_matrix: shapes must be non-zero");
+  using quant = Q;
+  using accum_type = std::int32_t;
+  static constexpr std::size_t rows = R, cols = C, pairs = ceil_div(C, 2);
+  static constexpr std::size_t padded_rows = ceil_div(R, panel_rows) * panel_rows;
+
+  aligned_array<std::int8_t, pairs * 2 * padded_rows> w{};
+  aligned_array<float, padded_rows> scale{};  // per row; 0 on padding rows
+
+  constexpr quant_report pack(std::span<const float> m) noexcept {
+    quant_report_builder rep;
+    for (auto& v : w) v = 0;
+    for (std::size_t r = 0; r < padded_rows; ++r) {
+      scale[r] = r < R ? weight_scale<Q>(m.subspan(r * C, C)) : 0.0f;
+      for (std::size_t c = 0; r < R && c < C; ++c)
+        w[index(r, c)] = static_cast<std::int8_t>(quantize_weight<Q>(m[r * C + c], scale[r], rep));
+    }
+    return rep.done();
+  }
+  constexpr std::int32_t q(std::size_t r, std::size_t c) const noexcept { return w[index(r, c)]; }
+  constexpr float at(std::size_t r, std::size_t c) const noexcept { return float(q(r, c)) * scale[r]; }
+  static constexpr std::size_t index(std::size_t r, std::size_t c) noexcept {
+    return (c / 2) * 2 * padded_rows + 2 * r + c % 2;
+  }
+};
+
+/// Groups a column list (increasing) into pairs: pidx[k] = pair index, pdv[k] = its deltas
+/// as int16 halves (low: even column, high: odd column; 0 for a column not in the list).
+/// Returns the number of pairs. Deltas must fit int16 (byte path: |delta| <= 254).
+inline std::size_t pair_columns(const std::uint32_t* idx, const std::int32_t* dv, std::size_t n, std::uint32_t* pidx,
+                                std::int32_t* pdv) noexcept {
+  std::size_t np = 0;
+  for (std::size_t k = 0; k < n; ++np) {
+    const std::uint32_t p = idx[k] / 2;
+    std::uint32_t lo = 0, hi = 0;
+    if (idx[k] % 2 == 0) lo = std::uint32_t(dv[k++]) & 0xffffu;
+    if (k < n && idx[k] == 2 * p + 1) hi = std::uint32_t(dv[k++]) << 16;
+    pidx[np] = p;
+    pdv[np] = std::int32_t(lo | hi);
+  }
+  return np;
+}
+
 /// fp32 weights column-major over all rows, layout (C, Rp), Rp = R rounded up to 16:
 /// a propagated column is one contiguous stream of Rp floats (prefetcher-friendly when W
 /// does not fit in cache), a skipped column is never touched.
@@ -80,9 +130,19 @@ struct delta_f32_matrix {
   constexpr float at(std::size_t r, std::size_t c) const noexcept { return w[c * padded_rows + r]; }
 };
 
-/// The weights of a delta projection under Q.
+namespace detail {
 template <class Q, std::size_t R, std::size_t C>
-using delta_matrix = std::conditional_t<std::same_as<Q, quant::f32>, delta_f32_matrix<R, C>, delta_int_matrix<Q, R, C>>;
+struct delta_matrix_of { using type = delta_int_matrix<Q, R, C>; };
+template <std::size_t R, std::size_t C>
+struct delta_matrix_of<quant::f32, R, C> { using type = delta_f32_matrix<R, C>; };
+template <quant::byte_quant Q, std::size_t R, std::size_t C>
+struct delta_matrix_of<Q, R, C> { using type = delta_pair_matrix<Q, R, C>; };
+}  // namespace detail
+
+/// The weights of a delta projection under Q: fp32 whole columns, <= 8-bit integers column
+/// pairs, 16-bit integers 16-row panels.
+template <class Q, std::size_t R, std::size_t C>
+using delta_matrix = typename detail::delta_matrix_of<Q, R, C>::type;
 
 /// Accumulator of a delta memory M (one per padded row).
 template <class Q>
@@ -105,6 +165,19 @@ void delta_accumulate(const delta_int_matrix<Q, R, C>& W, const std::uint32_t* i
   using acc = typename Q::accum_type;
   for (std::size_t k = 0; k < n; ++k)
     for (std::size_t r = 0; r < R; ++r) M[r] += acc(W.q(r, idx[k])) * acc(dv[k]);
+}
+
+/// Pairs: exact M[r] += q(r, 2p) d_lo + q(r, 2p + 1) d_hi for each listed pair.
+template <class Q, std::size_t R, std::size_t C>
+void delta_accumulate(const delta_pair_matrix<Q, R, C>& W, const std::uint32_t* pidx, const std::int32_t* pdv,
+                      std::size_t n, std::int32_t* M, simd::common) noexcept {
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t c = 2 * std::size_t(pidx[k]);
+    const auto lo = std::int32_t(std::int16_t(std::uint32_t(pdv[k]) & 0xffffu));
+    const auto hi = std::int32_t(std::int16_t(std::uint32_t(pdv[k]) >> 16));
+    for (std::size_t r = 0; r < R; ++r)
+      M[r] += W.w[W.index(r, c)] * lo + W.w[W.index(r, c + 1)] * hi;  // column C (odd C) stores 0
+  }
 }
 
 // ---- vector kernels -------------------------------------------------------------------
@@ -171,13 +244,27 @@ void delta_int_groups(const T* w, std::size_t panels, std::size_t C, const std::
 template <class T, class Acc, class A>
 EMBER_KERNEL_BODY void delta_int(const T* w, std::size_t panels, std::size_t C, const std::uint32_t* idx,
                                  const std::int32_t* dv, std::size_t n, Acc* M, const A& arch) noexcept {
-  constexpr std::size_t NP = sizeof(T) == 1 ? 8 : 4;  // registers: 8 (16) accumulators + temporaries
+  constexpr std::size_t NP = 4;  // registers: 8 (16) int64 accumulators + temporaries
   delta_int_groups<NP>(w, panels, C, idx, dv, n, M, 0, arch);
 }
 
 }  // namespace detail
 
-/// x86 vector kernels: SIMD over the rows of 4-8 panels (AVX2: 8 rows per register).
+/// x86 pair kernels: AVX2 8 rows, AVX-512 16 rows per instruction, four pairs per pass.
+template <class Q, std::size_t R, std::size_t C>
+void delta_accumulate(const delta_pair_matrix<Q, R, C>& W, const std::uint32_t* pidx, const std::int32_t* pdv,
+                      std::size_t n, std::int32_t* M, const simd::avx2& arch) noexcept {
+  simd::x86::axpy_pairs(W.w.data(), W.padded_rows, pidx, pdv, n, M, arch);
+}
+#  if EMBER_HAS_AVX512BW
+template <class Q, std::size_t R, std::size_t C>
+void delta_accumulate(const delta_pair_matrix<Q, R, C>& W, const std::uint32_t* pidx, const std::int32_t* pdv,
+                      std::size_t n, std::int32_t* M, const simd::avx512& arch) noexcept {
+  simd::x86::axpy_pairs(W.w.data(), W.padded_rows, pidx, pdv, n, M, arch);
+}
+#  endif
+
+/// x86 int16 kernels: SIMD over the rows of 4 panels (AVX2: 4 rows of int64 per register).
 template <class Q, std::size_t R, std::size_t C>
 void delta_accumulate(const delta_int_matrix<Q, R, C>& W, const std::uint32_t* idx, const std::int32_t* dv,
                       std::size_t n, typename Q::accum_type* M, const simd::avx2& arch) noexcept {
