@@ -106,9 +106,10 @@ class projection<packed_matrix<matvec::dense, Q, R, C>, skip::delta> {
   }
 
  private:
-  static constexpr aligned_array<std::uint32_t, C> all_columns = [] {
-    aligned_array<std::uint32_t, C> a{};
-    for (std::size_t j = 0; j < C; ++j) a[j] = std::uint32_t(j);
+  static constexpr std::size_t refresh_cols = Q::is_integer ? 1 : C;  // fp32 refresh: every column
+  static constexpr aligned_array<std::uint32_t, refresh_cols> all_columns = [] {
+    aligned_array<std::uint32_t, refresh_cols> a{};
+    for (std::size_t j = 0; j < refresh_cols; ++j) a[j] = std::uint32_t(j);
     return a;
   }();
   matrix_type w_;
