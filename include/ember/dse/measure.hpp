@@ -99,6 +99,11 @@ struct measurement {
   double ref_rms = 0;           ///< root mean square of y_ref (the scale of the errors)
   std::size_t steps = 0, runs = 0;
   bool threshold_set = false;   ///< the layer took the delta threshold (set_delta_threshold)
+  /// Delta layers (those with delta_stats()), over the comparison run: fraction of the input
+  /// and hidden-state columns propagated and of the dense multiply-accumulates performed,
+  /// the measured sparsity cost::estimate takes through layer.workload(seq_len, stats).
+  /// 1 for layers without skipping.
+  double input_density = 1, hidden_density = 1, op_fraction = 1;
 };
 
 struct measure_options {
@@ -128,6 +133,7 @@ measurement measure(L& layer, R& ref, const delta_sequence& seq, const measure_o
   };
   layer.reset();
   ref.reset();
+  if constexpr (requires { layer.reset_delta_stats(); }) layer.reset_delta_stats();
   double se = 0, sr = 0;
   for (std::size_t t = 0; t < m.steps; ++t) {
     run(layer, t, y);
@@ -138,6 +144,12 @@ measurement measure(L& layer, R& ref, const delta_sequence& seq, const measure_o
       se += e * e;
       sr += double(yr[i]) * double(yr[i]);
     }
+  }
+  if constexpr (requires { layer.delta_stats(); }) {
+    const auto s = layer.delta_stats();  // the comparison run (counts restart above)
+    m.input_density = s.input_density();
+    m.hidden_density = s.hidden_density();
+    m.op_fraction = s.op_fraction();
   }
   if (m.steps > 0) {
     m.rms_error = std::sqrt(se / double(m.steps * H));

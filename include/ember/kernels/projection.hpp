@@ -38,7 +38,7 @@ template <packed_weights Matrix, skip_policy Skip>
 class projection {
   static_assert(always_false<Skip>,
                 "ember::kernels::projection<Matrix, Skip>: no projection for this skip policy "
-                "(skip::delta is provided by ember/kernels/delta.hpp; include it)");
+                "(skip::none and skip::delta are provided; a new skip policy needs its own specialization)");
 };
 
 /// skip::none: every column every step; apply is matvec, apply_batch is matmat.
@@ -90,3 +90,6 @@ template <class P, std::size_t R, std::size_t C>
 using projection_for = projection<packed_matrix<typename P::matvec, typename P::quant, R, C>, typename P::skip>;
 
 }  // namespace ember::kernels
+
+// skip::delta (column-skipping kernels), so every layer offers it through policy<...>.
+#include "ember/kernels/delta.hpp"

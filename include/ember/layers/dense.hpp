@@ -12,7 +12,9 @@
 #include "ember/cost/workload.hpp"
 #include "ember/io/param_spec.hpp"
 #include "ember/kernels/projection.hpp"
+#include "ember/kernels/delta_stats.hpp"
 #include "ember/layers/detail/arch_tag.hpp"
+#include "ember/layers/detail/delta_knobs.hpp"
 
 namespace ember {
 
@@ -50,6 +52,40 @@ class dense {
     f(w_, in_x_);
   }
 
+  template <class F>
+  void visit_projections(F&& f) const {
+    f(w_, in_x_);
+  }
+  /// skip::delta: Theta for x (false and no change if negative or NaN), the integer grid
+  /// range of x (symmetric<W, A>; resets), propagation statistics (all "input").
+  bool set_delta_threshold(float theta) noexcept
+    requires P::skip::skips_columns
+  {
+    return detail::set_delta_thresholds([&](auto&& f) { f(w_, in_x_, false); }, theta, theta);
+  }
+  bool set_delta_range(float x_range) noexcept
+    requires P::skip::skips_columns
+  {
+    if (!detail::set_delta_ranges([&](auto&& f) { f(w_, in_x_, false); }, x_range, x_range)) return false;
+    reset();
+    return true;
+  }
+  void set_delta_refresh(std::size_t period) noexcept
+    requires P::skip::skips_columns
+  {
+    detail::set_delta_refresh([&](auto&& f) { f(w_, in_x_, false); }, period);
+  }
+  kernels::delta_stats delta_stats() const noexcept
+    requires P::skip::skips_columns
+  {
+    return detail::collect_delta_stats([&](auto&& f) { f(w_, in_x_, false); });
+  }
+  void reset_delta_stats() noexcept
+    requires P::skip::skips_columns
+  {
+    detail::reset_delta_stats([&](auto&& f) { f(w_, in_x_, false); });
+  }
+
   template <arch_tag Arch = simd::native>
   void step(std::span<const float, In> x, std::span<float, Out> y, Arch arch = {}) noexcept {
     projection::prepare(x, in_x_, arch);
@@ -67,13 +103,17 @@ class dense {
   }
 
   /// One GEMM with M = seq_len (the vectors of a sequence share each weight load).
-  static constexpr cost::layer_workload workload(std::size_t seq_len = 1) noexcept {
+  /// input_density: fraction of x's columns a delta layer propagates (delta_stats()).
+  static constexpr cost::layer_workload workload(std::size_t seq_len = 1, double input_density = 1.0) noexcept {
     cost::layer_workload w;
     w.name = name;
-    w.add(cost::gemm{seq_len, Out, In, P::weight_bits, P::act_bits, P::matvec::block, 1.0, 1});
+    w.add(cost::gemm{seq_len, Out, In, P::weight_bits, P::act_bits, P::matvec::block, input_density, 1});
     w.mem.weight_bytes = sizeof(typename projection::matrix_type) + Out * sizeof(float);
     w.mem.act_bytes = sizeof(typename projection::input_type) + sizeof(typename projection::template batch_type<Chunk>);
     return w;
+  }
+  static constexpr cost::layer_workload workload(std::size_t seq_len, const kernels::delta_stats& s) noexcept {
+    return workload(seq_len, s.input_density());
   }
 
  private:

@@ -69,6 +69,11 @@ class lstm_cell {
     f(ih_, in_x_);
     f(hh_, in_h_);
   }
+  template <class F>
+  void visit_projections(F&& f) const {
+    f(ih_, in_x_);
+    f(hh_, in_h_);
+  }
 
   /// g = W_ih x + (b_ih + b_hh): both biases enter once, with the input projection.
   template <class Arch>
@@ -104,9 +109,10 @@ class lstm_cell {
     }
   }
 
-  static constexpr void add_workload(cost::layer_workload& w, std::size_t seq_len, std::size_t levels) noexcept {
-    const cost::gemm ih{seq_len, gates * H, In, P::weight_bits, P::act_bits, P::matvec::block, 1.0, levels};
-    const cost::gemm hh{1, gates * H, H, P::weight_bits, P::act_bits, P::matvec::block, 1.0, seq_len * levels};
+  static constexpr void add_workload(cost::layer_workload& w, std::size_t seq_len, std::size_t levels,
+                                     double dx = 1.0, double dh = 1.0) noexcept {
+    const cost::gemm ih{seq_len, gates * H, In, P::weight_bits, P::act_bits, P::matvec::block, dx, levels};
+    const cost::gemm hh{1, gates * H, H, P::weight_bits, P::act_bits, P::matvec::block, dh, seq_len * levels};
     w.add(ih).add(hh);
     if (w.n_elts == 0) {  // element-wise work is the same at every level: one entry each
       const std::size_t steps = seq_len * levels;
@@ -151,6 +157,10 @@ class lstm : public detail::rnn_stack<detail::lstm_cell, In, H, P, Layers, Chunk
   static constexpr const char* name = "lstm";
   static constexpr cost::layer_workload workload(std::size_t seq_len = 1) noexcept {
     return base::workload(seq_len, name);
+  }
+  /// The workload with measured delta densities (skip::delta: delta_stats()).
+  static constexpr cost::layer_workload workload(std::size_t seq_len, const kernels::delta_stats& s) noexcept {
+    return base::workload(seq_len, name, s.input_density(), s.hidden_density());
   }
 };
 

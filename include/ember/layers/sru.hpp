@@ -63,6 +63,10 @@ class sru_cell {
   void visit_projections(F&& f) {
     f(w_, in_x_);
   }
+  template <class F>
+  void visit_projections(F&& f) const {
+    f(w_, in_x_);
+  }
 
   template <class Arch>
   void project(const float* x, float* g, Arch arch) noexcept {
@@ -100,8 +104,9 @@ class sru_cell {
     }
   }
 
-  static constexpr void add_workload(cost::layer_workload& w, std::size_t seq_len, std::size_t levels) noexcept {
-    w.add(cost::gemm{seq_len, gates * H, In, P::weight_bits, P::act_bits, P::matvec::block, 1.0, levels});
+  static constexpr void add_workload(cost::layer_workload& w, std::size_t seq_len, std::size_t levels,
+                                     double dx = 1.0, double = 1.0) noexcept {
+    w.add(cost::gemm{seq_len, gates * H, In, P::weight_bits, P::act_bits, P::matvec::block, dx, levels});
     if (w.n_elts == 0) {
       const std::size_t steps = seq_len * levels;
       w.add(cost::eltwise{2 * H, cost::eltwise_kind::sigmoid, 32, steps})
@@ -142,6 +147,10 @@ class sru : public detail::rnn_stack<detail::sru_cell, In, H, P, Layers, Chunk> 
   static constexpr const char* name = "sru";
   static constexpr cost::layer_workload workload(std::size_t seq_len = 1) noexcept {
     return base::workload(seq_len, name);
+  }
+  /// The workload with measured delta densities (skip::delta: delta_stats()).
+  static constexpr cost::layer_workload workload(std::size_t seq_len, const kernels::delta_stats& s) noexcept {
+    return base::workload(seq_len, name, s.input_density(), s.hidden_density());
   }
 };
 

@@ -11,8 +11,10 @@
 #include "ember/core/tensor.hpp"
 #include "ember/cost/workload.hpp"
 #include "ember/io/param_spec.hpp"
+#include "ember/kernels/delta_stats.hpp"
 #include "ember/kernels/quantize.hpp"
 #include "ember/layers/detail/arch_tag.hpp"
+#include "ember/layers/detail/delta_knobs.hpp"
 #include "ember/simd/arch.hpp"
 
 namespace ember {
@@ -29,7 +31,8 @@ namespace detail {
 ///   project_chunk(xs, n, g, arch)                g[t] = input projection of step t < n
 ///   recur(g, xs, n, ys, arch)                    n recurrent steps from g (and the inputs
 ///                                                xs, for SRU's highway); h_t -> ys[t] if ys
-///   static add_workload(w, seq_len, levels)      its GEMMs/element-wise ops, x levels
+///   static add_workload(w, seq_len, levels, dx, dh)  its GEMMs/element-wise ops, x levels;
+///                                                dx, dh: column densities of x and h
 template <template <std::size_t, std::size_t, class, std::size_t> class Cell, std::size_t In, std::size_t H,
           class P, std::size_t Layers, std::size_t Chunk>
 class rnn_stack {
@@ -100,6 +103,61 @@ class rnn_stack {
     for_each_level([&](auto& c, std::size_t) { c.visit_projections(f); });
   }
 
+  /// skip::delta knobs (docs/policies.md, "Delta networks"). Theta_x applies to level 0's
+  /// input x, Theta_h to every hidden state (W_hh's input, and the input of levels above
+  /// 0). Returns false and changes nothing if either is negative or NaN.
+  bool set_delta_threshold(float theta_x, float theta_h) noexcept
+    requires P::skip::skips_columns
+  {
+    return set_delta_thresholds([&](auto&& f) { visit_inputs(f); }, theta_x, theta_h);
+  }
+  bool set_delta_threshold(float theta) noexcept
+    requires P::skip::skips_columns
+  {
+    return set_delta_threshold(theta, theta);
+  }
+  /// Integer symmetric<W, A> policies: the fixed grids of x and h (default 1, 1); resets.
+  bool set_delta_range(float x_range, float h_range) noexcept
+    requires P::skip::skips_columns
+  {
+    if (!set_delta_ranges([&](auto&& f) { visit_inputs(f); }, x_range, h_range)) return false;
+    reset();
+    return true;
+  }
+  /// fp32: recompute each delta memory from x-hat every `period` steps (default 1024; 0 = never).
+  void set_delta_refresh(std::size_t period) noexcept
+    requires P::skip::skips_columns
+  {
+    detail::set_delta_refresh([&](auto&& f) { visit_inputs(f); }, period);
+  }
+  /// Propagated columns (input / hidden, last step and cumulative) and effective MACs.
+  kernels::delta_stats delta_stats() const noexcept
+    requires P::skip::skips_columns
+  {
+    return collect_delta_stats([&](auto&& f) { visit_inputs(f); });
+  }
+  void reset_delta_stats() noexcept
+    requires P::skip::skips_columns
+  {
+    detail::reset_delta_stats([&](auto&& f) { visit_inputs(f); });
+  }
+  /// f(projection, input, is_hidden) for every matrix: is_hidden is false only for level
+  /// 0's input projection (cells visit their input projection first).
+  template <class F>
+  void visit_inputs(F&& f) {
+    for_each_level([&](auto& c, std::size_t l) {
+      std::size_t k = 0;
+      c.visit_projections([&](auto& p, auto& in) { f(p, in, l > 0 || k++ > 0); });
+    });
+  }
+  template <class F>
+  void visit_inputs(F&& f) const {
+    for_each_level([&](const auto& c, std::size_t l) {
+      std::size_t k = 0;
+      c.visit_projections([&](const auto& p, const auto& in) { f(p, in, l > 0 || k++ > 0); });
+    });
+  }
+
   /// One time step: y = h_t of the top level; state kept inside.
   template <arch_tag Arch = simd::native>
   void step(std::span<const float, In> x, std::span<float, H> y, Arch arch = {}) noexcept {
@@ -145,11 +203,14 @@ class rnn_stack {
 
   /// GEMMs (input projection of seq_len steps as one product, recurrent ones per step),
   /// element-wise ops and footprint of a seq_len-step sequence.
-  static constexpr cost::layer_workload workload(std::size_t seq_len = 1, const char* name = "rnn") noexcept {
+  /// input_density / hidden_density: fraction of the columns of x / h a delta layer
+  /// propagates (measured: delta_stats()); they scale the GEMMs' K (cost::gemm::density).
+  static constexpr cost::layer_workload workload(std::size_t seq_len = 1, const char* name = "rnn",
+                                                 double input_density = 1.0, double hidden_density = 1.0) noexcept {
     cost::layer_workload w;
     w.name = name;
-    first_cell::add_workload(w, seq_len, 1);
-    if constexpr (Layers > 1) next_cell::add_workload(w, seq_len, Layers - 1);
+    first_cell::add_workload(w, seq_len, 1, input_density, hidden_density);
+    if constexpr (Layers > 1) next_cell::add_workload(w, seq_len, Layers - 1, hidden_density, hidden_density);
     w.mem.weight_bytes = first_cell::weight_bytes + (Layers - 1) * next_cell::weight_bytes;
     w.mem.state_bytes = state_size * sizeof(float);
     w.mem.act_bytes = sizeof(decltype(g_)) + sizeof(decltype(s_)) + first_cell::buffer_bytes + (Layers - 1) * next_cell::buffer_bytes;
