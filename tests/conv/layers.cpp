@@ -40,7 +40,7 @@ constexpr auto w_pool = max_pool2d<8, 16, 16, 2>::workload();
 static_assert(w_pool.has_conv && w_pool.conv.is_pool && w_pool.n_gemms == 0 && w_pool.elts[0].count == 8 * 8 * 8 * 4);
 static_assert(global_avg_pool2d<8, 4, 4>::workload().conv.is_pool && flatten<8, 4, 4>::out_size == 128);
 
-bool named(const io::param_spec& p, std::string_view name, std::size_t rank, std::size_t count) {
+bool spec_is(const io::param_spec& p, std::string_view name, std::size_t rank, std::size_t count) {
   return p.name == name && p.rank == rank && p.count() == count;
 }
 }  // namespace
@@ -48,23 +48,23 @@ bool named(const io::param_spec& p, std::string_view name, std::size_t rank, std
 TEST_CASE("conv layers: parameters under PyTorch names and shapes") {
   constexpr auto p2 = conv2d<6, 9, 9, 4, 3, policy<>, 1, 1, pad::valid, 2>::params();
   CHECK(p2.size() == 2);
-  CHECK(named(p2[0], "weight", 4, 4 * 3 * 3 * 3));
+  CHECK(spec_is(p2[0], "weight", 4, 4 * 3 * 3 * 3));
   CHECK(p2[0].shape == std::array<std::size_t, 4>{4, 3, 3, 3});
-  CHECK(named(p2[1], "bias", 1, 4));
+  CHECK(spec_is(p2[1], "bias", 1, 4));
   CHECK(conv2d<6, 9, 9, 4, 3, policy<>, 1, 1, pad::valid, 1, activation::none, false>::params().size() == 1);
   constexpr auto p1 = TCN::params();
-  CHECK(named(p1[0], "weight", 3, 64 * 64 * 3));
+  CHECK(spec_is(p1[0], "weight", 3, 64 * 64 * 3));
   CHECK(p1[0].shape == std::array<std::size_t, 4>{64, 64, 3, 0});
   constexpr auto pb = conv_bn<L1, "0", "1", true>::params();
   REQUIRE(pb.size() == 6);
-  CHECK(named(pb[0], "0.weight", 4, 32 * 16 * 9));
-  CHECK(named(pb[1], "0.bias", 1, 32));
-  CHECK(named(pb[2], "1.weight", 1, 32));
-  CHECK(named(pb[5], "1.running_var", 1, 32));
+  CHECK(spec_is(pb[0], "0.weight", 4, 32 * 16 * 9));
+  CHECK(spec_is(pb[1], "0.bias", 1, 32));
+  CHECK(spec_is(pb[2], "1.weight", 1, 32));
+  CHECK(spec_is(pb[5], "1.running_var", 1, 32));
   constexpr auto pc = conv_bn<TCN, "", "bn">::params();
   CHECK(pc.size() == 5);
-  CHECK(named(pc[0], "weight", 3, 64 * 64 * 3));
-  CHECK(named(pc[4], "bn.running_var", 1, 64));
+  CHECK(spec_is(pc[0], "weight", 3, 64 * 64 * 3));
+  CHECK(spec_is(pc[4], "bn.running_var", 1, 64));
   CHECK(max_pool2d<3, 8, 8, 2>::params().empty());
 }
 

@@ -41,7 +41,7 @@ struct mock_layer {
 };
 
 struct mock_delta_layer : mock_layer<8, 4> {
-  void set_delta_threshold(float t) noexcept { threshold = t; }
+  bool set_delta_threshold(float t) noexcept { threshold = t; return true; }  // as layers: false when rejected
   float threshold = -1;
 };
 

@@ -108,7 +108,11 @@ struct measurement {
 
 struct measure_options {
   std::size_t runs = 5;          ///< timed runs of the whole sequence (after one untimed run)
-  float delta_threshold = -1.0f; ///< >= 0: passed to layer.set_delta_threshold when it has one
+  float delta_threshold = -1.0f; ///< >= 0: the input threshold for layer.set_delta_threshold
+  /// Recurrent delta layers: the hidden-state threshold. 0 by default, as ModelFlex models
+  /// delta as an input vector shrunk to its non-zero fraction (the recurrent product dense);
+  /// the input's threshold would silence h, whose scale is far smaller than x's.
+  float hidden_threshold = 0.0f;
 };
 
 /// Runs `layer` and `ref` (fp32, dense, same input and, usually, the unprojected weights)
@@ -121,11 +125,11 @@ measurement measure(L& layer, R& ref, const delta_sequence& seq, const measure_o
   constexpr std::size_t In = L::in_size, H = L::out_size;
   measurement m{};
   m.steps = seq.in == In ? seq.steps : 0;
-  if constexpr (requires { layer.set_delta_threshold(0.0f); }) {
-    if (opt.delta_threshold >= 0) {
-      layer.set_delta_threshold(opt.delta_threshold);
-      m.threshold_set = true;
-    }
+  if (opt.delta_threshold >= 0) {
+    if constexpr (requires { layer.set_delta_threshold(0.0f, 0.0f); })
+      m.threshold_set = layer.set_delta_threshold(opt.delta_threshold, opt.hidden_threshold);
+    else if constexpr (requires { layer.set_delta_threshold(0.0f); })
+      m.threshold_set = layer.set_delta_threshold(opt.delta_threshold);
   }
   std::vector<float> y(H), yr(H);
   auto run = [&](auto& l, std::size_t t, std::vector<float>& out) {
