@@ -3,7 +3,8 @@
 # need that is not installed yet; does nothing when everything is there.
 set -eu
 pkgs="cmake g++ clang libxsimd-dev libboost-dev doctest-dev libbenchmark-dev nlohmann-json3-dev \
-libeigen3-dev libdnnl-dev libfftw3-dev"
+libeigen3-dev libdnnl-dev libfftw3-dev libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi \
+libstdc++-arm-none-eabi-newlib"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

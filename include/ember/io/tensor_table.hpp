@@ -43,9 +43,11 @@ concept loadable = requires(L& l, std::size_t i, std::span<const float> v) {
 constexpr bool key_matches(std::string_view key, std::string_view prefix, std::string_view name) noexcept {
   const bool dot = !prefix.empty() && prefix.back() != '.';
   if (key.size() != prefix.size() + (dot ? 1 : 0) + name.size()) return false;
-  if (key.substr(0, prefix.size()) != prefix) return false;
+  // Views, not substr(): substr's range check calls into libstdc++'s throwing helpers,
+  // which would drag the unwinder and malloc into a -fno-exceptions firmware image.
+  if (std::string_view(key.data(), prefix.size()) != prefix) return false;
   if (dot && key[prefix.size()] != '.') return false;
-  return key.substr(key.size() - name.size()) == name;
+  return std::string_view(key.data() + key.size() - name.size(), name.size()) == name;
 }
 
 /// Outcome of bind_tensors: which parameter failed and why (no heap, no exceptions).
