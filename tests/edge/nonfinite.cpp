@@ -41,7 +41,8 @@ struct row {
 // same classification, and after reset() the layer computes exactly what a fresh one does.
 template <class L>
 void check(const char* name, row on_nan, row on_inf) {
-  CAPTURE(name);
+  const std::string layer = name;
+  CAPTURE(layer);
   static L l, fresh;
   test::fill_params(l);
   test::fill_params(fresh);
@@ -53,7 +54,8 @@ void check(const char* name, row on_nan, row on_inf) {
     xs[1] = is_nan ? std::numeric_limits<float>::quiet_NaN() : -std::numeric_limits<float>::infinity();
     const row want = is_nan ? on_nan : on_inf;
     test::for_each_arch([&](auto arch) {
-      CAPTURE(arch.name());
+      const std::string arch_name = arch.name();
+      CAPTURE(arch_name);
       const auto y = test::run_layer(l, xs, arch);
       REQUIRE(y.size() >= L::out_size);
       const std::span<const float> ys(y);
