@@ -65,7 +65,8 @@ inline nlohmann::json read_json_file(const std::filesystem::path& path) {
 /// Loads every parameter of `layer` from a parsed document: a state dict object
 /// {"lstm.weight_ih_l0": [[...], ...], ...}, or {"state_dict": {...}, "architecture": ...}
 /// as export_torch.py writes. Keys are prefix + params()[i].name (a '.' is added after a
-/// prefix that lacks one); other keys are ignored. All values are validated (shape,
+/// prefix that lacks one); other keys are ignored, and those under the prefix are listed
+/// in the report's unexpected_keys. All values are validated (shape,
 /// numeric, finite) before the first set_param, so a failed load leaves the layer as it
 /// was. Returns each parameter's quantization report.
 template <loadable L>
@@ -79,7 +80,10 @@ load_report load_state_dict(L& layer, const nlohmann::json& doc, std::string_vie
     if (it == dict.end()) throw load_error(key, "missing key");
     store.add(key, spec.shape, spec.rank, detail::json_to_floats(*it, spec, key));
   }
-  return load_tensors(layer, store.table(), prefix);
+  load_report r = load_tensors(layer, store.table(), prefix);
+  for (const auto& item : dict.items()) detail::note_if_unexpected<L>(item.key(), prefix, r.unexpected_keys);
+  detail::sort_unique(r.unexpected_keys);
+  return r;
 }
 
 /// Loads from a JSON file (a path; JSON text goes through parse_json first).
