@@ -67,6 +67,12 @@ TEST_CASE("load: wrong JSON types name the key and the type") {
                     "lstm.bias_ih_l0: wrong shape: expected (16,), got a scalar"));
 }
 
+TEST_CASE("load: a number literal beyond double's range is a load_error (found by fuzz_state_dict)") {
+  CHECK(starts_with(error_of([] { io::parse_json("{\"w\": [1e400]}", "big.json"); }),
+                    "big.json: number out of range in the JSON text"));
+  CHECK(starts_with(error_of([] { io::parse_json("[-1e99999]", "big.json"); }), "big.json: number out of range"));
+}
+
 TEST_CASE("load: extra keys under the prefix are reported, not fatal; other prefixes are not extra") {
   auto doc = io::parse_json(read_text("io/lstm_fc.json"));
   doc["state_dict"]["lstm.weight_ih_l2"] = nlohmann::json::array({1, 2});

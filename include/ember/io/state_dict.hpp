@@ -36,7 +36,8 @@ inline std::string key_before(std::string_view text, std::size_t at) {
 
 /// Parses JSON text. Throws load_error(source, ...) for truncated or unparsable text, or
 /// load_error(key, "non-finite value ...") when the parser stopped at a NaN/Infinity token
-/// (Python's json.dump writes those; JSON has no such numbers).
+/// (Python's json.dump writes those; JSON has no such numbers), or load_error(source,
+/// "number out of range ...") for a literal beyond double's range (1e400).
 inline nlohmann::json parse_json(std::string_view text, const std::string& source = "<json>") {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
@@ -51,6 +52,8 @@ inline nlohmann::json parse_json(std::string_view text, const std::string& sourc
     if (at >= text.size())
       throw load_error(source, "truncated JSON: the text ends inside a value (" + std::to_string(text.size()) + " bytes)");
     throw load_error(source, std::string("unparsable JSON: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {  // out_of_range 406: a number beyond double
+    throw load_error(source, std::string("number out of range in the JSON text: ") + e.what());
   }
 }
 
