@@ -73,6 +73,11 @@ TEST_CASE("load: a number literal beyond double's range is a load_error (found b
   CHECK(starts_with(error_of([] { io::parse_json("[-1e99999]", "big.json"); }), "big.json: number out of range"));
 }
 
+TEST_CASE("load: a NaN token under the empty key, or under no key, names the file (found by fuzz_state_dict)") {
+  CHECK(starts_with(error_of([] { io::parse_json("{\"\": [NaN]}", "f.json"); }), "f.json: non-finite value (NaN"));
+  CHECK(starts_with(error_of([] { io::parse_json("[NaN]", "f.json"); }), "f.json: non-finite value (NaN"));
+}
+
 TEST_CASE("load: extra keys under the prefix are reported, not fatal; other prefixes are not extra") {
   auto doc = io::parse_json(read_text("io/lstm_fc.json"));
   doc["state_dict"]["lstm.weight_ih_l2"] = nlohmann::json::array({1, 2});

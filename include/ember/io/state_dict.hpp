@@ -20,7 +20,8 @@ namespace ember::io {
 
 namespace detail {
 // The innermost "key": before byte `at` (for errors the parser reports by position).
-inline std::string key_before(std::string_view text, std::size_t at) {
+// Falls back to `source` (the file) when there is none, or it is the empty key "".
+inline std::string key_before(std::string_view text, std::size_t at, const std::string& source) {
   for (std::size_t colon = text.rfind(':', at); colon != std::string_view::npos && colon > 0;
        colon = text.rfind(':', colon - 1)) {
     std::size_t end = colon;
@@ -28,9 +29,10 @@ inline std::string key_before(std::string_view text, std::size_t at) {
     if (end < 2 || text[end - 1] != '"') continue;
     const std::size_t begin = text.rfind('"', end - 2);
     if (begin == std::string_view::npos) break;
+    if (end - 2 == begin) return source;
     return std::string(text.substr(begin + 1, end - 2 - begin));
   }
-  return "<unknown key>";
+  return source;
 }
 }  // namespace detail
 
@@ -47,7 +49,7 @@ inline nlohmann::json parse_json(std::string_view text, const std::string& sourc
     const std::string_view near = text.substr(std::min(from, text.size()), 20);
     for (const char* tok : {"NaN", "Infinity"})
       if (near.find(tok) != std::string_view::npos)
-        throw load_error(detail::key_before(text, at), std::string("non-finite value (") + tok +
+        throw load_error(detail::key_before(text, at, source), std::string("non-finite value (") + tok +
                                                            " token in the JSON text at byte " + std::to_string(at) + ")");
     if (at >= text.size())
       throw load_error(source, "truncated JSON: the text ends inside a value (" + std::to_string(text.size()) + " bytes)");
