@@ -44,6 +44,10 @@ constexpr std::size_t byte_path_max_reduction(unsigned w) noexcept {
   while (2 * k * per_term <= 0x7fffffffULL) k *= 2;  // power of two, with headroom proven
   return static_cast<std::size_t>(k);
 }
+// The int16 path widens pair sums (|.| <= 2 * 32767^2 < 2^31) to int64, so its bound is
+// the 2^32 steps the tests prove, or every length a 32-bit size_t can express.
+inline constexpr std::size_t int64_path_max_reduction =
+    sizeof(std::size_t) > 4 ? static_cast<std::size_t>(std::uint64_t{1} << 32) : ~std::size_t{0};
 }  // namespace detail
 
 /// Symmetric, restricted-range integer quantization: q in [-(2^(b-1)-1), 2^(b-1)-1].
@@ -68,7 +72,7 @@ struct symmetric : quant_tag {
   using act_type = std::conditional_t<byte_path, std::int8_t, std::int16_t>;
   using accum_type = std::conditional_t<byte_path, std::int32_t, std::int64_t>;
   static constexpr std::size_t max_reduction =
-      byte_path ? detail::byte_path_max_reduction(WeightBits) : (std::size_t{1} << 32);
+      byte_path ? detail::byte_path_max_reduction(WeightBits) : detail::int64_path_max_reduction;
   static constexpr unsigned frac_bits = 0;  // scales are floats, not powers of two
   static constexpr const char* name = WeightBits == 8 ? (ActBits == 8 ? "s8" : "s8a")
                                     : WeightBits == 4 ? "s4"
@@ -100,7 +104,7 @@ struct fixed : quant_tag {
   using act_type = weight_type;
   using accum_type = std::conditional_t<byte_path, std::int32_t, std::int64_t>;
   static constexpr std::size_t max_reduction =
-      byte_path ? detail::byte_path_max_reduction(8) : (std::size_t{1} << 32);
+      byte_path ? detail::byte_path_max_reduction(8) : detail::int64_path_max_reduction;
   static constexpr const char* name = Bits == 8 ? "q7" : "q15";
 };
 

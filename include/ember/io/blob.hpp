@@ -74,6 +74,7 @@ inline tensor_store read_blob(std::span<const std::byte> bytes, const std::strin
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::string where = source + " tensor " + std::to_string(i);
     std::string name = r.text(r.u32(where), where);
+    if (name.empty()) throw load_error(where, "empty tensor name");  // errors must name something
     const std::uint32_t rank = r.u32(name);
     if (rank < 1 || rank > 4) throw load_error(name, "unsupported rank " + std::to_string(rank) + " (1 to 4)");
     std::array<std::size_t, 4> shape{};

@@ -20,7 +20,8 @@ namespace ember::io {
 
 namespace detail {
 // The innermost "key": before byte `at` (for errors the parser reports by position).
-inline std::string key_before(std::string_view text, std::size_t at) {
+// Falls back to `source` (the file) when there is none, or it is the empty key "".
+inline std::string key_before(std::string_view text, std::size_t at, const std::string& source) {
   for (std::size_t colon = text.rfind(':', at); colon != std::string_view::npos && colon > 0;
        colon = text.rfind(':', colon - 1)) {
     std::size_t end = colon;
@@ -28,15 +29,17 @@ inline std::string key_before(std::string_view text, std::size_t at) {
     if (end < 2 || text[end - 1] != '"') continue;
     const std::size_t begin = text.rfind('"', end - 2);
     if (begin == std::string_view::npos) break;
+    if (end - 2 == begin) return source;
     return std::string(text.substr(begin + 1, end - 2 - begin));
   }
-  return "<unknown key>";
+  return source;
 }
 }  // namespace detail
 
 /// Parses JSON text. Throws load_error(source, ...) for truncated or unparsable text, or
 /// load_error(key, "non-finite value ...") when the parser stopped at a NaN/Infinity token
-/// (Python's json.dump writes those; JSON has no such numbers).
+/// (Python's json.dump writes those; JSON has no such numbers), or load_error(source,
+/// "number out of range ...") for a literal beyond double's range (1e400).
 inline nlohmann::json parse_json(std::string_view text, const std::string& source = "<json>") {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
@@ -46,11 +49,13 @@ inline nlohmann::json parse_json(std::string_view text, const std::string& sourc
     const std::string_view near = text.substr(std::min(from, text.size()), 20);
     for (const char* tok : {"NaN", "Infinity"})
       if (near.find(tok) != std::string_view::npos)
-        throw load_error(detail::key_before(text, at), std::string("non-finite value (") + tok +
+        throw load_error(detail::key_before(text, at, source), std::string("non-finite value (") + tok +
                                                            " token in the JSON text at byte " + std::to_string(at) + ")");
     if (at >= text.size())
       throw load_error(source, "truncated JSON: the text ends inside a value (" + std::to_string(text.size()) + " bytes)");
     throw load_error(source, std::string("unparsable JSON: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {  // out_of_range 406: a number beyond double
+    throw load_error(source, std::string("number out of range in the JSON text: ") + e.what());
   }
 }
 
@@ -65,7 +70,8 @@ inline nlohmann::json read_json_file(const std::filesystem::path& path) {
 /// Loads every parameter of `layer` from a parsed document: a state dict object
 /// {"lstm.weight_ih_l0": [[...], ...], ...}, or {"state_dict": {...}, "architecture": ...}
 /// as export_torch.py writes. Keys are prefix + params()[i].name (a '.' is added after a
-/// prefix that lacks one); other keys are ignored. All values are validated (shape,
+/// prefix that lacks one); other keys are ignored, and those under the prefix are listed
+/// in the report's unexpected_keys. All values are validated (shape,
 /// numeric, finite) before the first set_param, so a failed load leaves the layer as it
 /// was. Returns each parameter's quantization report.
 template <loadable L>
@@ -79,7 +85,10 @@ load_report load_state_dict(L& layer, const nlohmann::json& doc, std::string_vie
     if (it == dict.end()) throw load_error(key, "missing key");
     store.add(key, spec.shape, spec.rank, detail::json_to_floats(*it, spec, key));
   }
-  return load_tensors(layer, store.table(), prefix);
+  load_report r = load_tensors(layer, store.table(), prefix);
+  for (const auto& item : dict.items()) detail::note_if_unexpected<L>(item.key(), prefix, r.unexpected_keys);
+  detail::sort_unique(r.unexpected_keys);
+  return r;
 }
 
 /// Loads from a JSON file (a path; JSON text goes through parse_json first).

@@ -2,6 +2,7 @@
 // --header) bound to a layer's params(): validate everything, then commit with set_param.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstddef>
@@ -43,9 +44,11 @@ concept loadable = requires(L& l, std::size_t i, std::span<const float> v) {
 constexpr bool key_matches(std::string_view key, std::string_view prefix, std::string_view name) noexcept {
   const bool dot = !prefix.empty() && prefix.back() != '.';
   if (key.size() != prefix.size() + (dot ? 1 : 0) + name.size()) return false;
-  if (key.substr(0, prefix.size()) != prefix) return false;
+  // Views, not substr(): substr's range check calls into libstdc++'s throwing helpers,
+  // which would drag the unwinder and malloc into a -fno-exceptions firmware image.
+  if (std::string_view(key.data(), prefix.size()) != prefix) return false;
   if (dot && key[prefix.size()] != '.') return false;
-  return key.substr(key.size() - name.size()) == name;
+  return std::string_view(key.data() + key.size() - name.size(), name.size()) == name;
 }
 
 /// Outcome of bind_tensors: which parameter failed and why (no heap, no exceptions).
@@ -105,6 +108,10 @@ struct load_report {
     kernels::quant_report quant;
   };
   std::vector<entry> params;
+  /// Keys under the prefix that name no parameter of the layer, sorted (PyTorch's
+  /// "unexpected keys"). Loading ignores them, as a state dict for a whole network holds
+  /// other layers' keys too; a caller wanting torch's strict=True rejects a non-empty list.
+  std::vector<std::string> unexpected_keys;
   /// Worst relative Frobenius error over all parameters (0 for fp32 layers).
   double worst_rel_frobenius() const noexcept {
     double w = 0;
@@ -123,6 +130,22 @@ inline std::string full_key(std::string_view prefix, std::string_view name) {
   std::string k(prefix);
   if (!k.empty() && k.back() != '.') k += '.';
   return k + std::string(name);
+}
+// Adds `key` to `out` when it lies under `prefix` (prefix + '.' + something) but is none of
+// L's parameters; call sort_unique(out) after the last one.
+template <class L>
+void note_if_unexpected(std::string_view key, std::string_view prefix, std::vector<std::string>& out) {
+  const bool dot = !prefix.empty() && prefix.back() != '.';
+  const std::size_t head = prefix.size() + (dot ? 1 : 0);
+  if (key.size() <= head || std::string_view(key.data(), prefix.size()) != prefix) return;
+  if (dot && key[prefix.size()] != '.') return;
+  for (const auto& s : L::params())
+    if (key_matches(key, prefix, s.name)) return;
+  out.emplace_back(key);
+}
+inline void sort_unique(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 }  // namespace detail
 
@@ -149,6 +172,8 @@ load_report load_tensors(L& layer, std::span<const named_tensor> table, std::str
   }
   load_report r;
   for (std::size_t i = 0; i < specs.size(); ++i) r.params.push_back({detail::full_key(prefix, specs[i].name), reps[i]});
+  for (const auto& t : table) detail::note_if_unexpected<L>(t.name, prefix, r.unexpected_keys);
+  detail::sort_unique(r.unexpected_keys);
   return r;
 }
 #endif

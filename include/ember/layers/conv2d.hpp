@@ -44,10 +44,12 @@ class conv2d {
   using policy_type = P;
   using quant_type = typename P::quant;
   static constexpr kernels::conv2d_spec spec{Cin, Height, Width, Cout, Kernel, Stride, Dilation, Groups, Pad};
+  // Checked on the spec, before the kernel type is instantiated: clang would otherwise stop
+  // at the kernel's (unreadable) out-of-range template arguments first.
+  static_assert(spec.grid().hout() > 0 && spec.grid().wout() > 0,
+                "ember::conv2d: the dilated kernel is larger than the padded input (no output pixel)");
   using kernel_type = kernels::conv2d_kernel<quant_type, spec>;
   static constexpr kernels::grid2d grid = kernel_type::grid;
-  static_assert(grid.hout() > 0 && grid.wout() > 0,
-                "ember::conv2d: the dilated kernel is larger than the padded input (no output pixel)");
 
   static constexpr std::size_t in_channels = Cin, in_height = Height, in_width = Width;
   static constexpr std::size_t channels = Cout, height = grid.hout(), width = grid.wout();

@@ -63,6 +63,8 @@ inline void flatten_into(const nlohmann::json& v, const param_spec& spec, const 
     out.push_back(f);
     return;
   }
+  if (v.is_array() || v.is_object())  // never dump() it: it may be nested arbitrarily deep
+    throw load_error(key, std::string("wrong type: expected a number at ") + index_text(at) + ", got " + v.type_name());
   if (v.is_string() && is_nonfinite_word(v.get<std::string>()))
     throw load_error(key, "non-finite value " + v.dump() + " at " + index_text(at));
   throw load_error(key, "non-numeric value " + v.dump().substr(0, 40) + " at " + index_text(at));
@@ -70,6 +72,9 @@ inline void flatten_into(const nlohmann::json& v, const param_spec& spec, const 
 
 /// Row-major floats of `v`, which must have exactly spec's shape.
 inline std::vector<float> json_to_floats(const nlohmann::json& v, const param_spec& spec, const std::string& key) {
+  if (!v.is_array() && !v.is_number())
+    throw load_error(key, "wrong type: expected a nested list of numbers of shape " +
+                              shape_text(spec.shape.data(), spec.rank) + ", got " + v.type_name());
   const auto got = json_shape(v);
   bool same = got.size() == spec.rank;
   for (std::size_t d = 0; same && d < spec.rank; ++d) same = got[d] == spec.shape[d];
