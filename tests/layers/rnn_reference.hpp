@@ -1,5 +1,6 @@
-// Runs ember's recurrent and dense layers on the PyTorch reference cases of
-// tests/data/rnn (tools/reference/rnn.py): weights, inputs and states are regenerated here.
+// Runs ember's recurrent and dense layers on the PyTorch reference cases of tests/data/rnn
+// (tools/reference/rnn.py, rnn_ext.py): inputs, states and weights regenerated here, or the
+// weights loaded from the case's state-dict JSON.
 #pragma once
 
 #include <doctest/doctest.h>
