@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <dnnl.hpp>
@@ -15,8 +16,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ember/layers/bidirectional.hpp"
 #include "ember/layers/gru.hpp"
 #include "ember/layers/lstm.hpp"
+#include "ember/layers/qrnn.hpp"
 
 using namespace ember;
 
@@ -247,9 +250,62 @@ void register_shape(const char* kind) {
                                [](benchmark::State& s) { onednn_seq(s, is_lstm, In, H, w); });
 }
 
+// ---- bidirectional GRU and QRNN (ember only: oneDNN's bidirectional concat and a QRNN
+// are not benchmarked here). Random weights in [-0.1, 0.1]; items = time steps.
+template <class L>
+std::unique_ptr<L> make_random() {
+  auto l = std::make_unique<L>();
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> u(-0.1f, 0.1f);
+  constexpr auto ps = L::params();
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    std::vector<float> v(ps[i].count());
+    for (auto& e : v) e = u(gen);
+    l->set_param(i, v);
+  }
+  return l;
+}
+
+/// `Copies` layers of type L, each run over the same T-step sequence (Copies = 2: the cost of
+/// two independent unidirectional layers, the baseline of a bidirectional one).
+template <class L, std::size_t T, std::size_t Copies = 1>
+void ember_random_seq(benchmark::State& st) {
+  std::array<std::unique_ptr<L>, Copies> ls;
+  for (auto& l : ls) l = make_random<L>();
+  std::vector<float> xs(T * L::in_size);
+  std::mt19937 gen(3);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  for (auto& e : xs) e = u(gen);
+  std::vector<float> ys(T * L::out_size);
+  for (auto _ : st) {
+    for (auto& l : ls) {
+      l->reset();
+      l->forward(xs, ys);
+      benchmark::DoNotOptimize(ys.data());
+    }
+  }
+  set_rates(st, T);
+}
+
+void register_new_layers() {
+  benchmark::RegisterBenchmark("bigru/64x128/seq64/ember_f32", ember_random_seq<bidirectional<gru<64, 128>>, 64>);
+  benchmark::RegisterBenchmark("bigru/64x128/seq64/2x_gru_f32", ember_random_seq<gru<64, 128>, 64, 2>);
+  benchmark::RegisterBenchmark("bigru/64x128/seq64/ember_s8",
+                               ember_random_seq<bidirectional<gru<64, 128, policy<quant::int8>>>, 64>);
+  benchmark::RegisterBenchmark("bigru/64x128/seq64/2x_gru_s8", ember_random_seq<gru<64, 128, policy<quant::int8>>, 64, 2>);
+  benchmark::RegisterBenchmark("qrnn2/128x256/seq100/ember_f32", ember_random_seq<qrnn<128, 256, 2>, 100>);
+  benchmark::RegisterBenchmark("qrnn1/128x256/seq100/ember_f32", ember_random_seq<qrnn<128, 256, 1>, 100>);
+  benchmark::RegisterBenchmark("lstm/128x256/seq100/ember_f32(vs qrnn)", ember_random_seq<lstm<128, 256>, 100>);
+  benchmark::RegisterBenchmark("qrnn2/128x256/seq100/ember_s8",
+                               ember_random_seq<qrnn<128, 256, 2, policy<quant::int8>>, 100>);
+  benchmark::RegisterBenchmark("lstm/128x256/seq100/ember_s8(vs qrnn)",
+                               ember_random_seq<lstm<128, 256, policy<quant::int8>>, 100>);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  register_new_layers();
   register_shape<lstm, 64, 64>("lstm");
   register_shape<lstm, 128, 256>("lstm");
   register_shape<lstm, 32, 1024>("lstm");

@@ -10,9 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "ember/layers/bidirectional.hpp"
 #include "ember/layers/dense.hpp"
 #include "ember/layers/gru.hpp"
 #include "ember/layers/lstm.hpp"
+#include "ember/layers/qrnn.hpp"
 #include "ember/layers/sru.hpp"
 #include "test_support.hpp"
 
@@ -78,7 +80,7 @@ std::vector<float> run(L& l, const std::vector<float>& xs) {
 
 TEST_CASE_TEMPLATE("rnn layers: reset, state get/set, split sequences, chunk size", L, lstm<6, 9, policy<>, 2>,
                    gru<6, 9, policy<quant::int8>, 2>, sru<6, 9, policy<quant::int4>, 2>,
-                   lstm<9, 9, policy<quant::int16>, 1, 5>) {
+                   lstm<9, 9, policy<quant::int16>, 1, 5>, qrnn<6, 9, 1, policy<>, 2, 5>) {
   auto l = std::make_unique<L>();
   load_random(*l, 7);
   const auto xs = test::random_vector(37 * L::in_size, 3);
@@ -154,6 +156,20 @@ TEST_CASE("layers: step() and forward() allocate nothing") {
   l4->step(x, y);
   l1->reset();
   CHECK(test::allocations.load() == before);
+}
+
+TEST_CASE("layers: bidirectional and qrnn forward()/step() allocate nothing") {
+  auto b = std::make_unique<bidirectional<lstm<16, 32, policy<quant::int8>>>>();
+  auto q = std::make_unique<qrnn<16, 32, 2, policy<>, 2>>();
+  load_random(*b, 5);
+  load_random(*q, 6);
+  const auto xs = test::random_vector(40 * 16, 9);
+  std::vector<float> ys(40 * 64);
+  const std::size_t before = allocations.load();
+  b->forward(xs, ys);
+  q->forward(xs, ys);
+  q->step(std::span<const float, 16>(xs.data(), 16), std::span<float, 32>(ys.data(), 32));
+  CHECK(allocations.load() == before);
 }
 
 TEST_CASE("layers: visit_projections reaches every matrix with its input") {

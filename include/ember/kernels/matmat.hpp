@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "ember/kernels/matvec.hpp"
 #include "ember/simd/x86_dot_multi.hpp"
@@ -26,6 +27,16 @@ struct input_batch<quant::f32, N, T> {
   input_buffer<quant::f32, N> vector(std::size_t t) const noexcept { return {x + t * stride}; }
 };
 
+/// Other policies whose activations stay fp32 (quant::shared<K>): a view, as for f32.
+template <quant_policy Q, std::size_t N, std::size_t T>
+  requires(!Q::is_integer && !std::is_same_v<Q, quant::f32>)
+struct input_batch<Q, N, T> {
+  static constexpr std::size_t capacity = T;
+  const float* x = nullptr;  // (T, N), row stride `stride`
+  std::size_t stride = N;
+  input_buffer<Q, N> vector(std::size_t t) const noexcept { return {x + t * stride}; }
+};
+
 template <quant_policy Q, std::size_t N, std::size_t T>
   requires Q::is_integer
 struct input_batch<Q, N, T> {
@@ -42,6 +53,12 @@ using batch_for = input_batch<typename M::quant, M::cols, T>;
 template <std::size_t N, std::size_t T, class Arch>
 void prepare_batch(const float* xs, std::size_t, std::size_t stride, input_batch<quant::f32, N, T>& b,
                    Arch) noexcept {
+  b.x = xs;
+  b.stride = stride;
+}
+template <quant_policy Q, std::size_t N, std::size_t T, class Arch>
+  requires(!Q::is_integer && !std::is_same_v<Q, quant::f32>)
+void prepare_batch(const float* xs, std::size_t, std::size_t stride, input_batch<Q, N, T>& b, Arch) noexcept {
   b.x = xs;
   b.stride = stride;
 }
