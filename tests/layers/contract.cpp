@@ -165,11 +165,11 @@ TEST_CASE("layers: bidirectional and qrnn forward()/step() allocate nothing") {
   load_random(*q, 6);
   const auto xs = test::random_vector(40 * 16, 9);
   std::vector<float> ys(40 * 64);
-  const std::size_t before = allocations.load();
+  const std::size_t before = test::allocations.load();
   b->forward(xs, ys);
   q->forward(xs, ys);
   q->step(std::span<const float, 16>(xs.data(), 16), std::span<float, 32>(ys.data(), 32));
-  CHECK(allocations.load() == before);
+  CHECK(test::allocations.load() == before);
 }
 
 TEST_CASE("layers: visit_projections reaches every matrix with its input") {

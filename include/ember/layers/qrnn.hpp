@@ -114,8 +114,12 @@ class qrnn_cell {
     }
   }
 
-  static constexpr void add_workload(cost::layer_workload& w, std::size_t seq_len, std::size_t levels) noexcept {
-    w.add(cost::quantized<typename P::quant>(cost::gemm_for<P>(seq_len, gates * H, window_size, levels)));
+  // dx: measured input-column density (delta); QRNN has no recurrent product, so dh is unused.
+  static constexpr void add_workload(cost::layer_workload& w, std::size_t seq_len, std::size_t levels,
+                                     double dx = 1.0, double /*dh*/ = 1.0) noexcept {
+    auto g = cost::quantized<typename P::quant>(cost::gemm_for<P>(seq_len, gates * H, window_size, levels));
+    g.density = dx;
+    w.add(g);
     if (w.n_elts == 0) {
       const std::size_t steps = seq_len * levels;
       w.add(cost::eltwise{2 * H, cost::eltwise_kind::sigmoid, 32, steps})
