@@ -33,6 +33,19 @@ io::tensor_store random_weights(unsigned seed) {
   return store;
 }
 
+// Layers 0, 1, 2 of a model, each loaded alone from the model's tensors (nothing folded).
+template <class L0, class L1, class L2>
+struct layers_in_turn {
+  std::unique_ptr<L0> l0 = std::make_unique<L0>();
+  std::unique_ptr<L1> l1 = std::make_unique<L1>();
+  std::unique_ptr<L2> l2 = std::make_unique<L2>();
+  explicit layers_in_turn(const io::tensor_store& store) {
+    io::load_tensors(*l0, store.table(), "0.");
+    io::load_tensors(*l1, store.table(), "1.");
+    io::load_tensors(*l2, store.table(), "2.");
+  }
+};
+
 // The model's layers loaded one by one (no params_loaded(): nothing is folded) and run in
 // turn, against the model; `exact` for integer consumers, else fp32 rounding only.
 template <class Net, class L0, class L1, class L2>
@@ -40,12 +53,8 @@ void folded_equals_unfolded(bool exact) {
   const auto store = random_weights<Net>(7);
   auto net = std::make_unique<Net>();
   io::load_tensors(*net, store.table());
-  auto l0 = std::make_unique<L0>();
-  auto l1 = std::make_unique<L1>();
-  auto l2 = std::make_unique<L2>();
-  io::load_tensors(*l0, store.table(), "0.");
-  io::load_tensors(*l1, store.table(), "1.");
-  io::load_tensors(*l2, store.table(), "2.");
+  const layers_in_turn<L0, L1, L2> ref_layers(store);
+  auto& [l0, l1, l2] = ref_layers;
 
   bool folded = false;
   net->template layer<0>().visit_projections([&](auto& w, auto&) { folded = w.matrix().outputs_folded; });
@@ -99,12 +108,8 @@ TEST_CASE("model: a reload refolds from the fresh weights") {
   folded_equals_unfolded<Net, L0, L1, L2>(false);  // its own load, seed 7
   const auto store = random_weights<Net>(7);
   io::load_tensors(*net, store.table());  // a second load of the same model object
-  auto l0 = std::make_unique<L0>();
-  auto l1 = std::make_unique<L1>();
-  auto l2 = std::make_unique<L2>();
-  io::load_tensors(*l0, store.table(), "0.");
-  io::load_tensors(*l1, store.table(), "1.");
-  io::load_tensors(*l2, store.table(), "2.");
+  const layers_in_turn<L0, L1, L2> ref_layers(store);
+  auto& [l0, l1, l2] = ref_layers;
   const auto x = test::random_vector(32, 5);
   std::array<float, 48> a{};
   std::array<float, 16> b{};
