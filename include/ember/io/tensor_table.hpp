@@ -66,10 +66,13 @@ template <loadable L>
 constexpr bind_status check_tensors(std::span<const named_tensor> table, std::string_view prefix) noexcept {
   constexpr auto specs = L::params();
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    const named_tensor* t = nullptr;
-    for (const auto& e : table)
-      if (key_matches(e.name, prefix, specs[i].name)) t = &e;
-    if (!t) return {bind_status::code::missing_key, i, 0, nullptr};
+    // An index, not a null pointer test: GCC's -fsanitize=undefined makes comparing the
+    // address of a constexpr table with null a non-constant expression.
+    std::size_t found = table.size();
+    for (std::size_t j = 0; j < table.size(); ++j)
+      if (key_matches(table[j].name, prefix, specs[i].name)) found = j;
+    if (found == table.size()) return {bind_status::code::missing_key, i, 0, nullptr};
+    const named_tensor* t = table.data() + found;
     bool same = t->rank == specs[i].rank;
     for (std::size_t d = 0; same && d < t->rank; ++d) same = t->shape[d] == specs[i].shape[d];
     if (!same) return {bind_status::code::wrong_shape, i, 0, t};
