@@ -12,10 +12,12 @@ namespace ember::test {
 inline std::atomic<std::size_t> allocations{0};
 }  // namespace ember::test
 
-void* operator new(std::size_t n) {
+// noinline: once GCC inlines these pairs into a caller it sees malloc's memory handed to
+// operator delete's free() and warns (-Wmismatched-new-delete), which -Werror makes fatal.
+[[gnu::noinline]] void* operator new(std::size_t n) {
   ++ember::test::allocations;
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }

@@ -1,0 +1,1 @@
+// Gives the shared test precompiled header (test_pch.hpp) a target to be built for.
