@@ -61,7 +61,9 @@ void matvec(const packed_matrix<matvec::circulant<K>, Q, R, C>& W, const input_b
       }
     }
     if constexpr (Q::is_integer) {
-      for (std::size_t k = 0; k < K; ++k) acc[k] *= W.scale[M::scale_index(bi, k)];
+      // fma(a, s, 0), not a * s: GCC contracts a bare product into the inverse FFT's first
+      // additions (-ffp-contract=fast) differently here and in the vector kernel (seen at -O2).
+      for (std::size_t k = 0; k < K; ++k) acc[k] = simd::fma(acc[k], W.scale[M::scale_index(bi, k)], 0.0f);
     }
     float t[K];
     fft::inverse<K>(acc, t);
@@ -117,7 +119,7 @@ void circulant_inverse(const float* s, std::size_t s_stride, const float* scale,
   B v[K], t[K];
   EMBER_UNROLL for (std::size_t k = 0; k < K; ++k) {
     v[k] = simd::load_aligned<float, A>(s + k * s_stride);
-    if constexpr (Scaled) v[k] = v[k] * simd::load_aligned<float, A>(scale + k * scale_stride);
+    if constexpr (Scaled) v[k] = simd::fma(v[k], simd::load_aligned<float, A>(scale + k * scale_stride), B(0.0f));
   }
   fft::inverse<K>(v, t);
   fft::scatter_lanes<K, A>(t, out);
